@@ -1,0 +1,56 @@
+// The benchmark's floor: what it costs to get a usable parse tree of each file and nothing
+// else (read, pg_query_parse_protobuf, unpack, free), on the same number of threads as
+// migsafe. Usage: parse-floor [-j N] FILE...
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+static size_t parse_one(const char* path) {
+  FILE* f = std::fopen(path, "rb");
+  if (!f) return 0;
+  std::string bytes;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  std::fclose(f);
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(bytes.c_str());
+  size_t stmts = 0;
+  if (!r.error) {
+    PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
+        nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
+    if (tree) {
+      stmts = tree->n_stmts;
+      pg_query__parse_result__free_unpacked(tree, nullptr);
+    }
+  }
+  pg_query_free_protobuf_parse_result(r);
+  return stmts;
+}
+
+int main(int argc, char** argv) {
+  unsigned jobs = 1;
+  int first = 1;
+  if (argc > 2 && std::strcmp(argv[1], "-j") == 0) {
+    jobs = static_cast<unsigned>(std::atoi(argv[2]));
+    first = 3;
+  }
+  if (jobs == 0) jobs = 1;
+  std::vector<const char*> files(argv + first, argv + argc);
+  std::atomic<size_t> next{0}, statements{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < files.size();) statements += parse_one(files[i]);
+    pg_query_exit();
+  };
+  std::vector<std::thread> threads;
+  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);
+  for (auto& t : threads) t.join();
+  std::printf("%zu files, %zu statements\n", files.size(), statements.load());
+  return 0;
+}

@@ -1,0 +1,99 @@
+// What a rule's visit function is given: the statement being linted, the file's facts before
+// it, the lock model's prediction for it, the node's ancestors, span helpers, and report().
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/parse.hpp"
+#include "core/rule.hpp"
+#include "core/tokens.hpp"
+#include "model/context.hpp"
+#include "model/locks.hpp"
+
+namespace migsafe {
+
+class Check;
+
+// Fluent access to a finding just reported.
+class FindingRef {
+ public:
+  explicit FindingRef(Finding& f) : f_(f) {}
+  FindingRef& help(std::string text) {
+    f_.help = std::move(text);
+    return *this;
+  }
+  FindingRef& fix(Fix fix) {
+    f_.fixes.push_back(std::move(fix));
+    return *this;
+  }
+  FindingRef& related(Span span, std::string message) {
+    f_.related.push_back(Related{span, std::move(message)});
+    return *this;
+  }
+  Finding& finding() { return f_; }
+
+ private:
+  Finding& f_;
+};
+
+class Check {
+ public:
+  Check(const FileContext& ctx, const Statement& stmt, std::vector<Finding>& out);
+
+  const FileContext& ctx() const { return ctx_; }
+  const SourceFile& file() const { return ctx_.file(); }
+  const Statement& statement() const { return stmt_; }
+  std::string_view statement_text() const { return file().text(stmt_.span); }
+  const RuleMeta& rule() const { return rule_->meta; }
+
+  // Enclosing messages of the node being visited, outermost (the statement) first.
+  std::span<const ProtobufCMessage* const> ancestors() const { return ancestors_; }
+  template <class T>
+  const T* ancestor() const {
+    for (size_t i = ancestors_.size(); i-- > 0;)
+      if (const T* t = as<T>(ancestors_[i])) return t;
+    return nullptr;
+  }
+
+  // The lock model's prediction for the whole statement (computed once, shared by rules).
+  const Effect& effect();
+  // For an ALTER TABLE subcommand: its own part of the prediction.
+  const Effect* subcommand_effect(const PgQuery__AlterTableCmd& cmd);
+
+  // Spans. Locations are the `location` fields of parse-tree nodes.
+  Span statement_span() const { return stmt_.span; }
+  Span token_at(int location);
+  Span item_at(int location);  // from location to the end of its comma-separated list item
+  Span subcommand_span(const PgQuery__AlterTableCmd& cmd);
+  const Tokens& tokens();
+
+  FindingRef report(Span span, std::string message);
+
+  // Used by the linter.
+  void set_rule(const RuleDef* rule, Severity severity) {
+    rule_ = rule;
+    severity_ = severity;
+  }
+  void set_ancestors(std::span<const ProtobufCMessage* const> a) { ancestors_ = a; }
+  void set_effect_source(std::function<const Effect&()> f) { effect_source_ = std::move(f); }
+
+ private:
+  int subcommand_index(const PgQuery__AlterTableCmd& cmd) const;
+
+  const FileContext& ctx_;
+  const Statement& stmt_;
+  std::vector<Finding>& out_;
+  const RuleDef* rule_ = nullptr;
+  Severity severity_ = Severity::Warning;
+  std::span<const ProtobufCMessage* const> ancestors_;
+  std::function<const Effect&()> effect_source_;
+  std::optional<Tokens> tokens_;
+  std::optional<std::vector<Span>> subcommand_spans_;
+};
+
+}  // namespace migsafe

@@ -1,0 +1,121 @@
+// File discovery and reading; see discover.hpp.
+#include "core/discover.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace migsafe {
+
+namespace fs = std::filesystem;
+
+bool natural_less(const std::string& a, const std::string& b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    bool da = a[i] >= '0' && a[i] <= '9';
+    bool db = b[j] >= '0' && b[j] <= '9';
+    if (da && db) {
+      size_t si = i, sj = j;
+      while (si < a.size() && a[si] == '0') ++si;
+      while (sj < b.size() && b[sj] == '0') ++sj;
+      size_t ei = si, ej = sj;
+      while (ei < a.size() && a[ei] >= '0' && a[ei] <= '9') ++ei;
+      while (ej < b.size() && b[ej] >= '0' && b[ej] <= '9') ++ej;
+      if (ei - si != ej - sj) return ei - si < ej - sj;
+      int c = a.compare(si, ei - si, b, sj, ej - sj);
+      if (c != 0) return c < 0;
+      if ((ei - i) != (ej - j)) return (ei - i) < (ej - j);  // fewer leading zeros first
+      i = ei;
+      j = ej;
+    } else {
+      if (a[i] != b[j]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[j]);
+      ++i;
+      ++j;
+    }
+  }
+  return a.size() - i < b.size() - j;
+}
+
+namespace {
+
+bool has_sql_extension(const fs::path& p) {
+  std::string ext = p.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext == ".sql";
+}
+
+void walk_directory(const std::string& root, Discovered& out) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  // Directory symlinks are not followed, so a symlink loop cannot trap the walk.
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+  if (ec) {
+    out.errors.push_back(root + ": " + ec.message());
+    return;
+  }
+  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) {
+      out.errors.push_back(it->path().string() + ": " + ec.message());
+      ec.clear();
+      continue;
+    }
+    const fs::directory_entry& entry = *it;
+    std::error_code sec;
+    if (entry.is_regular_file(sec) && has_sql_extension(entry.path())) {
+      found.push_back(entry.path().string());
+    }
+  }
+  if (ec) out.errors.push_back(root + ": " + ec.message());
+  std::sort(found.begin(), found.end(), natural_less);
+  out.files.insert(out.files.end(), found.begin(), found.end());
+}
+
+}  // namespace
+
+Discovered discover(const std::vector<std::string>& paths) {
+  Discovered out;
+  for (const std::string& p : paths) {
+    if (p == "-") {
+      out.files.push_back(p);
+      continue;
+    }
+    std::error_code ec;
+    fs::file_status st = fs::status(p, ec);
+    if (ec || !fs::exists(st)) {
+      out.errors.push_back(p + ": " +
+                           (ec ? ec.message() : std::string("No such file or directory")));
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      walk_directory(p, out);
+    } else {
+      out.files.push_back(p);
+    }
+  }
+  return out;
+}
+
+bool read_file(const std::string& path, std::string& bytes, std::string& error) {
+  std::unique_ptr<FILE, int (*)(FILE*)> f(path == "-" ? nullptr : std::fopen(path.c_str(), "rb"),
+                                          &std::fclose);
+  FILE* in = path == "-" ? stdin : f.get();
+  if (!in) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  bytes.clear();
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, in)) > 0) bytes.append(buf, n);
+  if (std::ferror(in)) {
+    error = path + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace migsafe

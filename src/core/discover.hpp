@@ -1,0 +1,23 @@
+// Turns the paths on the command line into the ordered list of files to lint: files as given,
+// directories searched recursively for *.sql in natural order (V2 before V10), "-" for stdin.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace migsafe {
+
+struct Discovered {
+  std::vector<std::string> files;   // "-" stands for standard input
+  std::vector<std::string> errors;  // "path: reason" for paths that cannot be used
+};
+
+Discovered discover(const std::vector<std::string>& paths);
+
+// Natural order: runs of digits compare by value, so 2_x.sql sorts before 10_x.sql.
+bool natural_less(const std::string& a, const std::string& b);
+
+// Reads a whole file; on failure returns false and sets `error` to "path: reason".
+bool read_file(const std::string& path, std::string& bytes, std::string& error);
+
+}  // namespace migsafe

@@ -1,0 +1,45 @@
+// What a rule reports: where, how bad, what happens, what to do instead, and optionally text
+// edits that make the statement safe. Positions are byte spans; reporters turn them into
+// 1-based lines and columns.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/source.hpp"
+
+namespace migsafe {
+
+enum class Severity { Info, Warning, Error };
+std::string_view severity_name(Severity s);  // "info", "warning", "error"
+bool parse_severity(std::string_view text, Severity* out);
+
+struct Edit {
+  Span span;         // bytes to replace (empty span: insert at span.begin)
+  std::string text;  // replacement
+};
+
+struct Fix {
+  std::string title;
+  bool safe = false;  // applied by --fix; otherwise only shown
+  std::vector<Edit> edits;
+};
+
+struct Related {
+  Span span;
+  std::string message;
+};
+
+struct Finding {
+  std::string rule;
+  Severity severity = Severity::Warning;
+  std::string message;
+  std::string help;
+  Span span;       // the narrowest node that shows the problem
+  Span statement;  // the whole statement
+  std::vector<Fix> fixes;
+  std::vector<Related> related;
+};
+
+}  // namespace migsafe

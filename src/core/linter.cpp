@@ -1,0 +1,122 @@
+// The lint loop; see linter.hpp.
+#include "core/linter.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <stdexcept>
+
+#include "core/check.hpp"
+#include "model/locks.hpp"
+
+namespace migsafe {
+
+LintPlan::LintPlan(LintSettings settings, const RuleSelection& selection)
+    : settings_(std::move(settings)) {
+  const auto& rules = all_rules();
+  enabled_.assign(rules.size(), selection.select.empty());
+  severity_.resize(rules.size());
+  for (const auto& id : selection.select) {
+    int i = rule_index(id);
+    if (i < 0) throw std::invalid_argument("unknown rule '" + id + "' in --select");
+    enabled_[static_cast<size_t>(i)] = true;
+  }
+  for (const auto& id : selection.ignore) {
+    int i = rule_index(id);
+    if (i < 0) throw std::invalid_argument("unknown rule '" + id + "' in --ignore");
+    enabled_[static_cast<size_t>(i)] = false;
+  }
+  dispatch_.resize(message_kind_count());
+  for (size_t r = 0; r < rules.size(); ++r) {
+    const RuleMeta& m = rules[r].meta;
+    severity_[r] = m.severity;
+    if (m.min_pg && settings_.pg_version < m.min_pg) enabled_[r] = false;
+    if (m.max_pg && settings_.pg_version > m.max_pg) enabled_[r] = false;
+    if (!enabled_[r]) continue;
+    for (const Subscription& s : rules[r].visits) {
+      int idx = message_index(s.descriptor);
+      if (idx >= 0) dispatch_[static_cast<size_t>(idx)].push_back(Entry{r, s});
+    }
+    if (rules[r].statement) statement_hooks_.push_back(r);
+    if (rules[r].finish) finish_hooks_.push_back(r);
+  }
+}
+
+namespace {
+
+void report_syntax_errors(const ParsedFile& parsed, const LintPlan& plan,
+                          std::vector<Finding>& out) {
+  int idx = rule_index("syntax-error");
+  if (idx < 0 || !plan.enabled(static_cast<size_t>(idx))) return;
+  for (const SyntaxError& e : parsed.errors) {
+    Finding f;
+    f.rule = "syntax-error";
+    f.severity = plan.severity(static_cast<size_t>(idx));
+    f.message = e.message;
+    f.span = Span{e.offset, e.end};
+    f.statement = e.statement;
+    f.help =
+        "PostgreSQL cannot parse this statement, so migsafe cannot check it and the migration "
+        "will fail when it reaches it. The other statements of the file were still checked.";
+    out.push_back(std::move(f));
+  }
+}
+
+}  // namespace
+
+FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan) {
+  FileResult result;
+  result.file = file;
+  ParsedFile parsed = parse_file(*file);
+  result.statements = parsed.statements.size();
+  report_syntax_errors(parsed, plan, result.findings);
+
+  const auto& rules = all_rules();
+  FileContext ctx(*file, plan.settings());
+  TreeWalker walker;
+  for (const Statement& stmt : parsed.statements) {
+    std::optional<Effect> effect;
+    auto effect_source = [&]() -> const Effect& {
+      if (!effect) effect = predict(stmt, ctx);
+      return *effect;
+    };
+    if (stmt.node) {
+      Check check(ctx, stmt, result.findings);
+      check.set_effect_source(effect_source);
+      for (size_t r : plan.statement_hooks()) {
+        check.set_rule(&rules[r], plan.severity(r));
+        check.set_ancestors({});
+        rules[r].statement(check);
+      }
+      walker.walk(unwrap(stmt.node), [&](const ProtobufCMessage& m,
+                                         std::span<const ProtobufCMessage* const> ancestors) {
+        for (const LintPlan::Entry& e : plan.subscribers(message_index(m.descriptor))) {
+          check.set_rule(&rules[e.rule], plan.severity(e.rule));
+          check.set_ancestors(ancestors);
+          e.sub.call(e.sub.fn, m, check);
+        }
+        return true;
+      });
+    }
+    ctx.advance(stmt, effect_source);
+  }
+  if (!plan.finish_hooks().empty()) {
+    Statement end;
+    end.span = Span{file->bytes().size(), file->bytes().size()};
+    end.index = parsed.statements.size();
+    Check check(ctx, end, result.findings);
+    Effect none;
+    check.set_effect_source([&]() -> const Effect& { return none; });
+    for (size_t r : plan.finish_hooks()) {
+      check.set_rule(&rules[r], plan.severity(r));
+      rules[r].finish(check);
+    }
+  }
+  std::stable_sort(result.findings.begin(), result.findings.end(),
+                   [](const Finding& a, const Finding& b) {
+                     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+                     return a.rule < b.rule;
+                   });
+  return result;
+}
+
+}  // namespace migsafe

@@ -1,0 +1,64 @@
+// Lints one file: parse -> per-file context -> one walk per statement dispatching each node kind
+// to the rules that asked for it -> findings sorted by position. A LintPlan (settings, enabled
+// rules, dispatch table) is built once per run and shared read-only by the worker threads.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/finding.hpp"
+#include "core/parse.hpp"
+#include "core/rule.hpp"
+#include "core/source.hpp"
+#include "model/context.hpp"
+
+namespace migsafe {
+
+struct RuleSelection {
+  std::vector<std::string> select;  // empty: every rule
+  std::vector<std::string> ignore;
+};
+
+class LintPlan {
+ public:
+  // Throws std::invalid_argument naming an unknown rule id.
+  LintPlan(LintSettings settings, const RuleSelection& selection);
+
+  const LintSettings& settings() const { return settings_; }
+  bool enabled(size_t rule) const { return enabled_[rule]; }
+  Severity severity(size_t rule) const { return severity_[rule]; }
+  void set_severity(size_t rule, Severity s) { severity_[rule] = s; }
+
+  struct Entry {
+    size_t rule;
+    Subscription sub;
+  };
+  const std::vector<Entry>& subscribers(int message_index) const {
+    static const std::vector<Entry> none;
+    return message_index < 0 || static_cast<size_t>(message_index) >= dispatch_.size()
+               ? none
+               : dispatch_[static_cast<size_t>(message_index)];
+  }
+  const std::vector<size_t>& statement_hooks() const { return statement_hooks_; }
+  const std::vector<size_t>& finish_hooks() const { return finish_hooks_; }
+
+ private:
+  LintSettings settings_;
+  std::vector<bool> enabled_;
+  std::vector<Severity> severity_;
+  std::vector<std::vector<Entry>> dispatch_;
+  std::vector<size_t> statement_hooks_;
+  std::vector<size_t> finish_hooks_;
+};
+
+struct FileResult {
+  std::shared_ptr<const SourceFile> file;
+  std::vector<Finding> findings;
+  size_t statements = 0;
+  std::string error;  // I/O error: the file could not be read (findings empty)
+};
+
+FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan);
+
+}  // namespace migsafe

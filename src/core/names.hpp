@@ -1,0 +1,32 @@
+// Object names compared the way PostgreSQL resolves them: the parser has already folded
+// unquoted identifiers to lower case, so equality is byte equality once an unqualified name is
+// given the current default schema (the first entry of search_path, `public` unless SET).
+#pragma once
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include <string>
+#include <string_view>
+
+namespace migsafe {
+
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+
+  bool empty() const { return name.empty(); }
+  friend bool operator==(const QualifiedName&, const QualifiedName&) = default;
+  friend auto operator<=>(const QualifiedName&, const QualifiedName&) = default;
+  // How a message shows it: `users`, `billing.invoices`, `"Users"`. The schema is left out when
+  // it is `public`, the default nobody writes.
+  std::string display() const;
+};
+
+// Quotes an identifier when PostgreSQL would need quotes to read it back unchanged.
+std::string quote_ident(std::string_view ident);
+
+QualifiedName resolve(const PgQuery__RangeVar* rv, std::string_view default_schema);
+// A qualified name given as a list of String nodes (DROP INDEX a.b, ALTER TYPE x ...).
+QualifiedName resolve_list(PgQuery__Node* const* items, size_t n, std::string_view default_schema);
+
+}  // namespace migsafe

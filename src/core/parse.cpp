@@ -1,0 +1,277 @@
+// libpg_query wrapper: one parse per file, statement-by-statement recovery on syntax errors.
+#include "core/parse.hpp"
+
+#include <pg_query.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "core/tokens.hpp"
+
+namespace migsafe {
+
+void ParseResultDeleter::operator()(PgQuery__ParseResult* r) const {
+  pg_query__parse_result__free_unpacked(r, nullptr);
+}
+
+size_t skip_space_and_comments(std::string_view text, size_t pos) {
+  while (pos < text.size()) {
+    char c = text[pos];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      ++pos;
+    } else if (c == '-' && pos + 1 < text.size() && text[pos + 1] == '-') {
+      size_t nl = text.find('\n', pos);
+      pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    } else if (c == '/' && pos + 1 < text.size() && text[pos + 1] == '*') {
+      int depth = 1;
+      pos += 2;
+      while (pos < text.size() && depth > 0) {
+        if (text.compare(pos, 2, "/*") == 0) {
+          ++depth;
+          pos += 2;
+        } else if (text.compare(pos, 2, "*/") == 0) {
+          --depth;
+          pos += 2;
+        } else {
+          ++pos;
+        }
+      }
+    } else {
+      break;
+    }
+  }
+  return std::min(pos, text.size());
+}
+
+namespace {
+
+// Owns the C result of pg_query_parse_protobuf for the duration of one unpack.
+struct ProtobufResult {
+  PgQueryProtobufParseResult r;
+  explicit ProtobufResult(const char* sql) : r(pg_query_parse_protobuf(sql)) {}
+  ~ProtobufResult() { pg_query_free_protobuf_parse_result(r); }
+  ProtobufResult(const ProtobufResult&) = delete;
+  ProtobufResult& operator=(const ProtobufResult&) = delete;
+};
+
+struct SplitResult {
+  PgQuerySplitResult r;
+  explicit SplitResult(const char* sql) : r(pg_query_split_with_scanner(sql)) {}
+  ~SplitResult() { pg_query_free_split_result(r); }
+  SplitResult(const SplitResult&) = delete;
+  SplitResult& operator=(const SplitResult&) = delete;
+};
+
+// The span of a statement found at [loc, loc+len) of `text` (len 0: to the end), trimmed to
+// start at its first token and to end at its last token or its ';'.
+Span statement_span(std::string_view text, size_t loc, size_t len, size_t base) {
+  size_t end = len == 0 ? text.size() : std::min(text.size(), loc + len);
+  size_t begin = skip_space_and_comments(text, loc);
+  if (begin > end) begin = end;
+  if (len == 0) {
+    // The last statement runs to the end of input, trailing comments included: ask the
+    // scanner where its last real token ends.
+    size_t last = last_token_end(text.substr(begin, end - begin));
+    end = begin + last;
+  }
+  while (end > begin &&
+         std::string_view(" \t\r\n\f\v").find(text[end - 1]) != std::string_view::npos)
+    --end;
+  if (end < text.size() && text[end] == ';') ++end;
+  return Span{base + begin, base + end};
+}
+
+// Parses `sql` (which starts at file offset `base`); on success appends its statements.
+// Returns the error (message, character cursor) when it does not parse.
+// `sql` must be followed by a NUL byte (a std::string, or the tail of one).
+bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string* message,
+                 int* cursor) {
+  ProtobufResult res(sql.data());
+  if (res.r.error) {
+    if (message) *message = res.r.error->message ? res.r.error->message : "syntax error";
+    if (cursor) *cursor = res.r.error->cursorpos;
+    return false;
+  }
+  ParseTree tree(pg_query__parse_result__unpack(
+      nullptr, res.r.parse_tree.len, reinterpret_cast<const uint8_t*>(res.r.parse_tree.data)));
+  if (!tree) {
+    if (message) *message = "internal error: could not unpack the parse tree";
+    if (cursor) *cursor = 0;
+    return false;
+  }
+  for (size_t i = 0; i < tree->n_stmts; ++i) {
+    const PgQuery__RawStmt* raw = tree->stmts[i];
+    Statement st;
+    st.node = raw->stmt;
+    st.base = base;
+    st.span = statement_span(sql, static_cast<size_t>(std::max(0, raw->stmt_location)),
+                             static_cast<size_t>(std::max(0, raw->stmt_len)), base);
+    out.statements.push_back(st);
+  }
+  out.trees.push_back(std::move(tree));
+  return true;
+}
+
+// PostgreSQL quotes the rest of the input after "at or near" for unterminated tokens; keep the
+// message to one short line.
+std::string shorten_message(const std::string& message) {
+  const std::string marker = "at or near \"";
+  size_t at = message.find(marker);
+  if (at == std::string::npos) return message;
+  size_t start = at + marker.size();
+  size_t close = message.rfind('"');
+  if (close == std::string::npos || close < start) return message;
+  std::string token = message.substr(start, close - start);
+  size_t cut = std::min(token.find('\n'), static_cast<size_t>(40));
+  if (cut >= token.size()) return message;
+  size_t safe = code_point_to_byte(token, count_code_points(token.substr(0, cut)));
+  return message.substr(0, start) + token.substr(0, safe) + "...\"" + message.substr(close + 1);
+}
+
+void add_error(std::string_view sql, size_t base, Span stmt, const std::string& message, int cursor,
+               ParsedFile& out) {
+  SyntaxError e;
+  e.message = shorten_message(message);
+  // PostgreSQL's cursor is a 1-based character position; 0 means "no position".
+  e.offset =
+      cursor > 0 ? base + code_point_to_byte(sql, static_cast<size_t>(cursor - 1)) : stmt.begin;
+  e.end = e.offset;
+  // Underline the token PostgreSQL names ("at or near \"NUL\""), up to the end of its line.
+  const std::string marker = "at or near \"";
+  size_t at = message.find(marker);
+  size_t close = message.rfind('"');
+  if (at != std::string::npos && close != std::string::npos && close > at + marker.size()) {
+    std::string token = message.substr(at + marker.size(), close - at - marker.size());
+    token = token.substr(0, token.find('\n'));
+    size_t rel = e.offset - base;
+    if (rel <= sql.size() && sql.substr(rel, token.size()) == token)
+      e.end = e.offset + token.size();
+  }
+  e.statement = stmt;
+  out.errors.push_back(std::move(e));
+  Statement st;
+  st.span = stmt;
+  st.base = base;
+  out.statements.push_back(st);
+}
+
+// Split `text` with the scanner and parse each piece on its own.
+void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
+  SplitResult split(text.c_str());
+  size_t usable = text.size();
+  std::string split_message;
+  int split_cursor = 0;
+  if (split.r.error) {
+    // The scanner stopped (an unterminated string, comment or dollar quote). Everything before
+    // that point splits cleanly; the statement holding the bad token runs to the end.
+    split_message = split.r.error->message ? split.r.error->message : "syntax error";
+    split_cursor = split.r.error->cursorpos;
+    usable = split_cursor > 0 ? code_point_to_byte(text, static_cast<size_t>(split_cursor - 1)) : 0;
+  }
+  std::vector<std::pair<size_t, size_t>> pieces;
+  if (!split.r.error) {
+    for (int i = 0; i < split.r.n_stmts; ++i) {
+      const PgQuerySplitStmt* s = split.r.stmts[i];
+      pieces.emplace_back(static_cast<size_t>(s->stmt_location), static_cast<size_t>(s->stmt_len));
+    }
+  } else {
+    std::string prefix = text.substr(0, usable);
+    SplitResult head(prefix.c_str());
+    if (!head.r.error) {
+      for (int i = 0; i < head.r.n_stmts; ++i) {
+        const PgQuerySplitStmt* s = head.r.stmts[i];
+        pieces.emplace_back(static_cast<size_t>(s->stmt_location),
+                            static_cast<size_t>(s->stmt_len));
+      }
+    }
+    // The last piece of the prefix is the start of the broken statement, unless the prefix
+    // ends right after a ';'.
+    size_t broken_begin = 0;
+    if (!pieces.empty()) {
+      auto [loc, len] = pieces.back();
+      if (loc + len < prefix.size() && prefix[loc + len] == ';') {
+        broken_begin = loc + len + 1;
+      } else {
+        broken_begin = loc;
+        pieces.pop_back();
+      }
+    }
+    // An unterminated comment is itself the broken token: do not skip past the error position.
+    size_t begin = std::min(skip_space_and_comments(text, broken_begin), usable);
+    for (auto [loc, len] : pieces) {
+      std::string piece = text.substr(loc, len);
+      std::string message;
+      int cursor = 0;
+      if (!parse_piece(piece, base + loc, out, &message, &cursor)) {
+        add_error(piece, base + loc, statement_span(text, loc, len, base), message, cursor, out);
+      }
+    }
+    Span broken{base + begin, base + text.size()};
+    std::string tail = text.substr(begin);
+    add_error(tail, base + begin, broken, split_message,
+              split_cursor > 0
+                  ? static_cast<int>(count_code_points(text.substr(begin, usable - begin))) + 1
+                  : 0,
+              out);
+    return;
+  }
+  for (auto [loc, len] : pieces) {
+    std::string piece = text.substr(loc, len);
+    std::string message;
+    int cursor = 0;
+    if (!parse_piece(piece, base + loc, out, &message, &cursor)) {
+      add_error(piece, base + loc, statement_span(text, loc, len, base), message, cursor, out);
+    }
+  }
+}
+
+// `text` must be followed by a NUL byte.
+ParsedFile parse_text(std::string_view text, size_t base) {
+  ParsedFile out;
+  // libpg_query reads a C string: a NUL byte would silently end the input. Report the first
+  // one and parse a copy with NULs blanked so every later statement is still linted.
+  size_t nul = text.find('\0');
+  std::string blanked;
+  if (nul != std::string::npos) {
+    blanked.assign(text);
+    std::replace(blanked.begin(), blanked.end(), '\0', ' ');
+    text = blanked;
+  }
+  std::string message;
+  int cursor = 0;
+  if (!parse_piece(text, base, out, &message, &cursor)) {
+    out = ParsedFile{};
+    parse_recovering(std::string(text), base, out);
+  }
+  if (nul != std::string::npos) {
+    SyntaxError e;
+    e.message = "NUL byte in input (PostgreSQL rejects it; is this a binary file?)";
+    e.offset = base + nul;
+    e.end = e.offset + 1;
+    e.statement = Span{base + nul, base + nul + 1};
+    for (const Statement& s : out.statements) {
+      if (s.span.begin <= base + nul && base + nul < s.span.end) e.statement = s.span;
+    }
+    out.errors.insert(out.errors.begin(), std::move(e));
+  }
+  std::stable_sort(
+      out.statements.begin(), out.statements.end(),
+      [](const Statement& a, const Statement& b) { return a.span.begin < b.span.begin; });
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [](const SyntaxError& a, const SyntaxError& b) { return a.offset < b.offset; });
+  for (size_t i = 0; i < out.statements.size(); ++i) out.statements[i].index = i;
+  return out;
+}
+
+}  // namespace
+
+ParsedFile parse_file(const SourceFile& file) {
+  size_t bom = file.bom_length();
+  return parse_text(std::string_view(file.bytes()).substr(bom), bom);
+}
+
+ParsedFile parse_sql(const std::string& sql) {
+  return parse_text(sql, 0);
+}
+
+}  // namespace migsafe

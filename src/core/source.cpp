@@ -1,0 +1,68 @@
+// Line index and position arithmetic for SourceFile.
+#include "core/source.hpp"
+
+#include <algorithm>
+
+namespace migsafe {
+
+namespace {
+bool is_continuation(unsigned char c) {
+  return (c & 0xC0) == 0x80;
+}
+}  // namespace
+
+uint32_t count_code_points(std::string_view bytes) {
+  uint32_t n = 0;
+  for (unsigned char c : bytes) n += is_continuation(c) ? 0 : 1;
+  return n;
+}
+
+size_t code_point_to_byte(std::string_view text, size_t code_point) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (is_continuation(static_cast<unsigned char>(text[i]))) continue;
+    if (seen == code_point) return i;
+    ++seen;
+  }
+  return text.size();
+}
+
+SourceFile::SourceFile(std::string path, std::string bytes)
+    : path_(std::move(path)), bytes_(std::move(bytes)) {
+  if (bytes_.size() >= 3 && bytes_.compare(0, 3, "\xEF\xBB\xBF") == 0) bom_ = 3;
+  line_starts_.push_back(0);
+  for (size_t i = 0; i < bytes_.size(); ++i) {
+    if (bytes_[i] == '\n') line_starts_.push_back(i + 1);
+  }
+}
+
+std::string_view SourceFile::text(Span span) const {
+  size_t begin = std::min(span.begin, bytes_.size());
+  size_t end = std::min(std::max(span.end, begin), bytes_.size());
+  return std::string_view(bytes_).substr(begin, end - begin);
+}
+
+Position SourceFile::position(size_t offset) const {
+  offset = std::min(offset, bytes_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  size_t line_index = static_cast<size_t>(it - line_starts_.begin()) - 1;
+  size_t start = line_starts_[line_index];
+  if (line_index == 0) start = std::min(std::max(start, bom_), offset);
+  Position p;
+  p.line = static_cast<uint32_t>(line_index + 1);
+  p.column = 1 + count_code_points(std::string_view(bytes_).substr(start, offset - start));
+  p.offset = offset;
+  return p;
+}
+
+std::string_view SourceFile::line_text(uint32_t line) const {
+  if (line == 0 || line > line_starts_.size()) return {};
+  size_t start = line_starts_[line - 1];
+  if (line == 1) start = bom_;
+  size_t end = line < line_starts_.size() ? line_starts_[line] - 1 : bytes_.size();
+  if (end > start && bytes_[end - 1] == '\r') --end;
+  if (end < start) end = start;
+  return std::string_view(bytes_).substr(start, end - start);
+}
+
+}  // namespace migsafe

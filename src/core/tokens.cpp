@@ -1,0 +1,155 @@
+// Lazy scanner wrapper; see tokens.hpp.
+#include "core/tokens.hpp"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+
+#include <string>
+
+namespace migsafe {
+
+namespace {
+
+struct ScanResultOwner {
+  PgQueryScanResult r;
+  explicit ScanResultOwner(const char* sql) : r(pg_query_scan(sql)) {}
+  ~ScanResultOwner() { pg_query_free_scan_result(r); }
+  ScanResultOwner(const ScanResultOwner&) = delete;
+  ScanResultOwner& operator=(const ScanResultOwner&) = delete;
+};
+
+struct UnpackedScan {
+  PgQuery__ScanResult* p;
+  explicit UnpackedScan(const PgQueryScanResult& r)
+      : p(pg_query__scan_result__unpack(nullptr, r.pbuf.len,
+                                        reinterpret_cast<const uint8_t*>(r.pbuf.data))) {}
+  ~UnpackedScan() {
+    if (p) pg_query__scan_result__free_unpacked(p, nullptr);
+  }
+  UnpackedScan(const UnpackedScan&) = delete;
+  UnpackedScan& operator=(const UnpackedScan&) = delete;
+};
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+bool is_open(int kind) {
+  return kind == PG_QUERY__TOKEN__ASCII_40 || kind == PG_QUERY__TOKEN__ASCII_91;
+}
+bool is_close(int kind) {
+  return kind == PG_QUERY__TOKEN__ASCII_41 || kind == PG_QUERY__TOKEN__ASCII_93;
+}
+
+}  // namespace
+
+Tokens::Tokens(std::string_view text, size_t base) : text_(text), base_(base) {
+  std::string copy(text);
+  ScanResultOwner scan(copy.c_str());
+  if (scan.r.error) return;
+  UnpackedScan unpacked(scan.r);
+  if (!unpacked.p) return;
+  ok_ = true;
+  tokens_.reserve(unpacked.p->n_tokens);
+  for (size_t i = 0; i < unpacked.p->n_tokens; ++i) {
+    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
+    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
+      continue;
+    Token tok;
+    tok.begin = base + static_cast<size_t>(t->start);
+    tok.end = base + static_cast<size_t>(t->end);
+    tok.kind = t->token;
+    tok.keyword = t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+    tokens_.push_back(tok);
+  }
+}
+
+std::optional<size_t> Tokens::first_at(size_t offset) const {
+  for (size_t i = 0; i < tokens_.size(); ++i) {
+    if (tokens_[i].begin >= offset) return i;
+  }
+  return std::nullopt;
+}
+
+Span Tokens::token_at(size_t offset) const {
+  auto i = first_at(offset);
+  if (!i || tokens_[*i].begin != offset) return Span{offset, offset};
+  return Span{tokens_[*i].begin, tokens_[*i].end};
+}
+
+Span Tokens::item_from(size_t offset) const {
+  auto i = first_at(offset);
+  if (!i) return Span{offset, offset};
+  int depth = 0;
+  size_t end = offset;
+  for (size_t k = *i; k < tokens_.size(); ++k) {
+    const Token& t = tokens_[k];
+    if (is_open(t.kind)) ++depth;
+    if (is_close(t.kind)) {
+      if (depth == 0) break;
+      --depth;
+    }
+    if (depth == 0 && (t.kind == PG_QUERY__TOKEN__ASCII_44 || t.kind == PG_QUERY__TOKEN__ASCII_59))
+      break;
+    end = t.end;
+  }
+  return Span{offset, end};
+}
+
+std::optional<Token> Tokens::find_word(size_t offset, std::string_view word) const {
+  for (const Token& t : tokens_) {
+    if (t.begin >= offset && iequals(text_of(t), word)) return t;
+  }
+  return std::nullopt;
+}
+
+std::vector<Span> Tokens::items_from_token(size_t first) const {
+  std::vector<Span> items;
+  if (first >= tokens_.size()) return items;
+  int depth = 0;
+  size_t begin = tokens_[first].begin;
+  size_t end = begin;
+  bool open_item = true;
+  for (size_t k = first; k < tokens_.size(); ++k) {
+    const Token& t = tokens_[k];
+    if (depth == 0 && t.kind == PG_QUERY__TOKEN__ASCII_59) break;
+    if (depth == 0 && t.kind == PG_QUERY__TOKEN__ASCII_44) {
+      items.push_back(Span{begin, end});
+      open_item = false;
+      continue;
+    }
+    if (!open_item) {
+      begin = t.begin;
+      open_item = true;
+    }
+    if (is_open(t.kind)) ++depth;
+    if (is_close(t.kind) && depth > 0) --depth;
+    end = t.end;
+  }
+  if (open_item) items.push_back(Span{begin, end});
+  return items;
+}
+
+size_t last_token_end(std::string_view text) {
+  std::string copy(text);
+  ScanResultOwner scan(copy.c_str());
+  if (scan.r.error) return text.size();
+  UnpackedScan unpacked(scan.r);
+  if (!unpacked.p) return text.size();
+  for (size_t i = unpacked.p->n_tokens; i-- > 0;) {
+    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
+    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
+      continue;
+    return static_cast<size_t>(t->end);
+  }
+  return 0;
+}
+
+}  // namespace migsafe

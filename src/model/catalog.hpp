@@ -1,0 +1,122 @@
+// An in-memory catalog of the objects the migration has shown so far: tables, their columns
+// (type, nullability, default), constraints (with validation state), indexes. Built by
+// replaying statements in order; rules and the lock model read it ("was this table created
+// earlier?", "what type did this column have?", "which table does this index belong to?").
+// Anything it cannot model it leaves out: an absent answer means "unknown", never a guess.
+#pragma once
+
+#include <pg_query/pg_query.pb-c.h>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/names.hpp"
+#include "model/types.hpp"
+
+namespace migsafe {
+
+// Where the catalog learnt of an object. Objects created by the migration being linted are
+// new and empty: nobody reads or writes them yet, so lock rules stay quiet about them.
+enum class Origin { ThisFile, ChangeSet, History };
+inline bool is_new(Origin o) {
+  return o != Origin::History;
+}
+
+struct ColumnInfo {
+  std::string name;
+  TypeRef type;
+  bool not_null = false;
+  bool has_default = false;
+  bool identity = false;
+  bool generated = false;
+  Origin origin = Origin::ThisFile;
+};
+
+enum class ConstraintKind { Check, ForeignKey, PrimaryKey, Unique, Exclusion, Other };
+
+struct ConstraintInfo {
+  std::string name;
+  ConstraintKind kind = ConstraintKind::Other;
+  std::vector<std::string> columns;
+  QualifiedName references;  // foreign keys: the referenced table
+  bool validated = true;
+  // For CHECK (col IS NOT NULL): the column it proves non-null.
+  std::string not_null_column;
+  // Where it was added: the transaction and statement, for "NOT VALID then VALIDATE in the same
+  // transaction". -1 when it comes from an earlier file.
+  int added_transaction = -1;
+  size_t added_statement = 0;
+  Origin origin = Origin::ThisFile;
+};
+
+struct IndexInfo {
+  QualifiedName name;
+  QualifiedName table;
+  bool unique = false;
+  bool valid = true;
+  std::vector<std::string> columns;
+  Origin origin = Origin::ThisFile;
+};
+
+struct TableInfo {
+  QualifiedName name;
+  Origin origin = Origin::ThisFile;
+  bool columns_known = true;  // false for CREATE TABLE AS / LIKE / OF: columns not listed
+  std::vector<ColumnInfo> columns;
+  std::vector<ConstraintInfo> constraints;
+
+  const ColumnInfo* column(std::string_view n) const;
+  ColumnInfo* column(std::string_view n);
+  const ConstraintInfo* constraint(std::string_view n) const;
+  ConstraintInfo* constraint(std::string_view n);
+};
+
+// What a statement needs to know from the surrounding file to update the catalog.
+struct ReplayState {
+  std::string default_schema = "public";
+  Origin origin = Origin::ThisFile;
+  int transaction = 0;
+  size_t statement = 0;
+};
+
+class Catalog {
+ public:
+  const TableInfo* table(const QualifiedName& n) const;
+  TableInfo* table(const QualifiedName& n);
+  const IndexInfo* index(const QualifiedName& n) const;
+
+  // Updates the catalog with the effect of one parsed statement.
+  void apply(const PgQuery__Node* stmt, const ReplayState& state);
+
+  TableInfo& add_table(const QualifiedName& n, Origin origin);
+  void drop_table(const QualifiedName& n);
+  IndexInfo& add_index(IndexInfo index);
+
+ private:
+  std::map<QualifiedName, TableInfo> tables_;
+  std::map<QualifiedName, IndexInfo> indexes_;
+};
+
+// Facts about a column definition (CREATE TABLE element or ALTER TABLE ADD COLUMN).
+struct ColumnFacts {
+  TypeRef type;
+  bool not_null = false;
+  bool primary_key = false;
+  bool unique = false;
+  const PgQuery__Node* default_expr = nullptr;
+  bool identity = false;
+  bool generated_stored = false;
+  bool serial = false;
+  const PgQuery__Constraint* check = nullptr;
+  const PgQuery__Constraint* references = nullptr;
+};
+ColumnFacts column_facts(const PgQuery__ColumnDef& c);
+
+// A constraint as the catalog stores it.
+ConstraintInfo constraint_info(const PgQuery__Constraint& c, std::string_view default_schema);
+// "col IS NOT NULL" -> "col" (empty otherwise).
+std::string not_null_check_column(const PgQuery__Node* expr);
+
+}  // namespace migsafe

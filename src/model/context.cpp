@@ -1,0 +1,235 @@
+// FileContext: state tracking across the statements of one file; see context.hpp.
+#include "model/context.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/node_util.hpp"
+#include "core/walk.hpp"
+
+namespace migsafe {
+
+bool disables_timeout(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+  bool digits = false;
+  while (i < value.size() && (value[i] == '0' || value[i] == '.')) {
+    digits = digits || value[i] == '0';
+    ++i;
+  }
+  if (!digits) return false;
+  while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+  std::string unit;
+  for (; i < value.size(); ++i)
+    unit += static_cast<char>(std::tolower(static_cast<unsigned char>(value[i])));
+  return unit.empty() || unit == "ms" || unit == "s" || unit == "min" || unit == "h" ||
+         unit == "d" || unit == "us";
+}
+
+namespace {
+
+bool is_utc_zone(std::string value) {
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  static const char* const utc[] = {
+      "utc",  "etc/utc",  "gmt",       "etc/gmt",       "zulu",      "etc/zulu",
+      "uct",  "etc/uct",  "universal", "etc/universal", "greenwich", "etc/greenwich",
+      "gmt0", "etc/gmt0", "gmt+0",     "gmt-0",         "etc/gmt+0", "etc/gmt-0",
+      "0",    "+00:00",   "00:00"};
+  for (const char* z : utc)
+    if (value == z) return true;
+  return false;
+}
+
+Volatility volatility_option(const PgQuery__CreateFunctionStmt& f) {
+  for (const PgQuery__Node* o : items(f.options, f.n_options)) {
+    const auto* d = as<PgQuery__DefElem>(o);
+    if (!d || !d->defname || std::string_view(d->defname) != "volatility") continue;
+    std::string_view v = string_value(d->arg);
+    if (v == "immutable") return Volatility::Immutable;
+    if (v == "stable") return Volatility::Stable;
+    return Volatility::Volatile;
+  }
+  return Volatility::Volatile;  // PostgreSQL's default
+}
+
+// `SELECT set_config('lock_timeout', '5s', is_local)`: the function form of SET.
+bool set_config_call(const PgQuery__SelectStmt& s, std::string* name, std::string* value,
+                     bool* local) {
+  if (s.n_target_list != 1 || s.n_from_clause != 0) return false;
+  const auto* target = as<PgQuery__ResTarget>(s.target_list[0]);
+  const auto* call = target ? as<PgQuery__FuncCall>(target->val) : nullptr;
+  if (!call || call->n_args != 3) return false;
+  if (last_name(items(call->funcname, call->n_funcname)) != "set_config") return false;
+  auto n = const_text(call->args[0]);
+  auto v = const_text(call->args[1]);
+  auto l = const_text(call->args[2]);
+  if (!n || !v || !l) return false;
+  *name = *n;
+  *value = *v;
+  *local = *l == "true" || *l == "t";
+  return true;
+}
+
+}  // namespace
+
+FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
+    : file_(file), settings_(settings) {
+  if (settings_.base_catalog) catalog_ = *settings_.base_catalog;
+  if (settings_.assume_in_transaction) {
+    in_tx_ = true;
+    assumed_tx_ = true;
+  }
+}
+
+bool FileContext::is_new_table(const QualifiedName& n) const {
+  const TableInfo* t = catalog_.table(n);
+  return t && is_new(t->origin);
+}
+
+std::optional<Volatility> FileContext::user_function_volatility(std::string_view schema,
+                                                                std::string_view name) const {
+  std::string s = schema.empty() ? default_schema_ : std::string(schema);
+  auto it = functions_.find({s, std::string(name)});
+  if (it == functions_.end()) return std::nullopt;
+  return it->second;
+}
+
+UserFunctionLookup FileContext::function_lookup() const {
+  return [this](std::string_view schema, std::string_view name) {
+    return user_function_volatility(schema, name);
+  };
+}
+
+void FileContext::end_transaction(bool committed) {
+  if (lock_timeout_ && lock_timeout_->transaction == tx_id_ && (lock_timeout_->local || !committed))
+    lock_timeout_.reset();
+  if (statement_timeout_ && statement_timeout_->transaction == tx_id_ &&
+      (statement_timeout_->local || !committed))
+    statement_timeout_.reset();
+  in_tx_ = false;
+  assumed_tx_ = false;
+  tx_start_.reset();
+}
+
+void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Statement& stmt) {
+  switch (t.kind) {
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_BEGIN:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_START:
+      if (!in_tx_) {
+        in_tx_ = true;
+        tx_start_ = stmt.span;
+      }
+      break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_PREPARE:
+      if (in_tx_) end_transaction(true);
+      break;
+    case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_ROLLBACK:
+      if (in_tx_) end_transaction(false);
+      break;
+    default:
+      break;
+  }
+}
+
+void FileContext::set_value(std::string_view name, std::optional<std::string> value, bool local,
+                            const Statement& stmt) {
+  auto assign = [&](std::optional<SettingValue>& slot) {
+    if (!value || disables_timeout(*value)) {
+      slot.reset();
+      return;
+    }
+    // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
+    if (local && !in_tx_) return;
+    slot = SettingValue{*value, stmt.span, local, tx_id_};
+  };
+  if (name == "lock_timeout") {
+    assign(lock_timeout_);
+  } else if (name == "statement_timeout") {
+    assign(statement_timeout_);
+  } else if (name == "timezone") {
+    timezone_utc_ = value ? (is_utc_zone(*value) ? Tri::Yes : Tri::No) : Tri::Maybe;
+  } else if (name == "search_path") {
+    default_schema_ = value ? *value : "public";
+  }
+}
+
+void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& stmt) {
+  std::string name = s.name ? s.name : "";
+  switch (s.kind) {
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_VALUE: {
+      if (name == "search_path") {
+        // The first schema that is not "$user" receives unqualified names.
+        for (const PgQuery__Node* a : items(s.args, s.n_args)) {
+          auto v = const_text(a);
+          if (v && *v != "$user") {
+            set_value(name, *v, s.is_local, stmt);
+            return;
+          }
+        }
+        return;
+      }
+      std::optional<std::string> value;
+      if (s.n_args >= 1) value = const_text(s.args[0]);
+      if (!value) {
+        // SET TIME ZONE INTERVAL '...' and other forms: the value is not a plain constant.
+        if (name == "timezone") timezone_utc_ = Tri::Maybe;
+        return;
+      }
+      set_value(name, value, s.is_local, stmt);
+      break;
+    }
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_SET_DEFAULT:
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET:
+      set_value(name, std::nullopt, s.is_local, stmt);
+      break;
+    case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
+      lock_timeout_.reset();
+      statement_timeout_.reset();
+      timezone_utc_ = Tri::Maybe;
+      default_schema_ = "public";
+      break;
+    default:
+      break;
+  }
+}
+
+void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
+  // Predict before anything changes: the prediction must see the state before the statement.
+  // Locks only stay held when a transaction is already open (BEGIN itself takes none).
+  const Effect* held_effect = in_tx_ ? &effect() : nullptr;
+  const ProtobufCMessage* m = unwrap(stmt.node);
+  if (m) {
+    ReplayState state;
+    state.default_schema = default_schema_;
+    state.origin = Origin::ThisFile;
+    state.transaction = tx_id_;
+    state.statement = stmt.index;
+    catalog_.apply(stmt.node, state);
+    if (const auto* t = as<PgQuery__TransactionStmt>(m)) {
+      apply_transaction(*t, stmt);
+    } else if (const auto* s = as<PgQuery__VariableSetStmt>(m)) {
+      apply_set(*s, stmt);
+    } else if (const auto* sel = as<PgQuery__SelectStmt>(m)) {
+      std::string name, value;
+      bool local = false;
+      if (set_config_call(*sel, &name, &value, &local)) set_value(name, value, local, stmt);
+    } else if (const auto* f = as<PgQuery__CreateFunctionStmt>(m)) {
+      auto names = items(f->funcname, f->n_funcname);
+      std::string schema =
+          names.size() >= 2 ? std::string(string_value(names[names.size() - 2])) : default_schema_;
+      functions_[{schema, std::string(last_name(names))}] = volatility_option(*f);
+    }
+  }
+  if (in_tx_ && held_effect) {
+    for (const RelationLock& l : held_effect->locks)
+      held_.push_back(HeldLock{l, stmt.index, stmt.span});
+  } else {
+    held_.clear();
+  }
+  // Outside a transaction block every statement is its own transaction.
+  if (!in_tx_) ++tx_id_;
+}
+
+}  // namespace migsafe

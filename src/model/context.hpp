@@ -1,0 +1,114 @@
+// Per-file facts, computed once while walking the statements in order and read by rules:
+// transaction state, SET lock_timeout / statement_timeout / TimeZone / search_path, objects
+// the migration created (the catalog), functions it defined, and the locks each open
+// transaction already holds. Rules see the state BEFORE the statement they are visiting.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/names.hpp"
+#include "core/parse.hpp"
+#include "core/source.hpp"
+#include "model/catalog.hpp"
+#include "model/locks.hpp"
+#include "model/tri.hpp"
+#include "model/volatility.hpp"
+
+namespace migsafe {
+
+struct LintSettings {
+  int pg_version = 15;
+  // The tool that runs the migration wraps the whole file in one transaction (Flyway, Django,
+  // Rails, Alembic by default).
+  bool assume_in_transaction = false;
+  // Schema known before this file (earlier migrations, the change set); copied per file.
+  std::shared_ptr<const Catalog> base_catalog;
+};
+
+struct SettingValue {
+  std::string value;
+  Span where;          // the SET statement
+  bool local = false;  // SET LOCAL: ends with the transaction
+  int transaction = 0;
+};
+
+struct HeldLock {
+  RelationLock lock;
+  size_t statement = 0;  // index of the statement that took it
+  Span where;
+};
+
+class FileContext {
+ public:
+  FileContext(const SourceFile& file, const LintSettings& settings);
+
+  const SourceFile& file() const { return file_; }
+  const LintSettings& settings() const { return settings_; }
+  int pg_version() const { return settings_.pg_version; }
+
+  // --- transaction state before the current statement
+  bool in_transaction() const { return in_tx_; }
+  bool in_explicit_transaction() const { return in_tx_ && !assumed_tx_; }
+  bool in_assumed_transaction() const { return in_tx_ && assumed_tx_; }
+  int transaction_id() const { return tx_id_; }
+  // The BEGIN that opened the current explicit transaction.
+  std::optional<Span> transaction_start() const { return tx_start_; }
+
+  // --- settings seen so far (a value of 0 disables a timeout and is not recorded)
+  const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_; }
+  const std::optional<SettingValue>& statement_timeout() const { return statement_timeout_; }
+  Tri session_timezone_utc() const { return timezone_utc_; }
+  const std::string& default_schema() const { return default_schema_; }
+
+  // --- names and objects
+  QualifiedName resolve(const PgQuery__RangeVar* rv) const {
+    return migsafe::resolve(rv, default_schema_);
+  }
+  QualifiedName resolve_list(PgQuery__Node* const* items, size_t n) const {
+    return migsafe::resolve_list(items, n, default_schema_);
+  }
+  const Catalog& catalog() const { return catalog_; }
+  // Created earlier in this file (or change set): new and empty, nobody reads it yet.
+  bool is_new_table(const QualifiedName& n) const;
+  std::optional<Volatility> user_function_volatility(std::string_view schema,
+                                                     std::string_view name) const;
+  UserFunctionLookup function_lookup() const;
+
+  // --- locks held by the current transaction, taken by earlier statements in it
+  const std::vector<HeldLock>& held_locks() const { return held_; }
+
+  // Moves past `stmt`: applies its effect on transaction state, settings, catalog and locks.
+  // The lock prediction is only asked for when a transaction stays open to hold the locks.
+  void advance(const Statement& stmt, const std::function<const Effect&()>& effect);
+
+ private:
+  void apply_transaction(const PgQuery__TransactionStmt& t, const Statement& stmt);
+  void apply_set(const PgQuery__VariableSetStmt& s, const Statement& stmt);
+  void set_value(std::string_view name, std::optional<std::string> value, bool local,
+                 const Statement& stmt);
+  void end_transaction(bool committed);
+
+  const SourceFile& file_;
+  const LintSettings& settings_;
+  bool in_tx_ = false;
+  bool assumed_tx_ = false;
+  int tx_id_ = 1;
+  std::optional<Span> tx_start_;
+  std::optional<SettingValue> lock_timeout_;
+  std::optional<SettingValue> statement_timeout_;
+  Tri timezone_utc_ = Tri::Maybe;
+  std::string default_schema_ = "public";
+  Catalog catalog_;
+  std::map<std::pair<std::string, std::string>, Volatility> functions_;
+  std::vector<HeldLock> held_;
+};
+
+// Whether a timeout setting value disables the timeout ("0", 0, "0ms", "0s").
+bool disables_timeout(std::string_view value);
+
+}  // namespace migsafe

@@ -1,0 +1,99 @@
+// Machine-readable report, schema version 1 (docs/json-format.md, docs/schema/report-v1.json).
+// Streamed: the findings array is written as files finish, the file list and summary at the end.
+#include <fmt/format.h>
+
+#include "core/rule.hpp"
+#include "report/formats.hpp"
+#include "report/json_common.hpp"
+
+namespace migsafe {
+
+namespace {
+
+using nlohmann::json;
+
+json span_json(const SourceFile& file, Span s) {
+  return json{{"start", position_json(file, s.begin)}, {"end", position_json(file, s.end)}};
+}
+
+class JsonReporter : public Reporter {
+ public:
+  JsonReporter(std::ostream& out, const ReportOptions& o) : out_(out), options_(o) {}
+
+  void begin() override {
+    out_ << "{\n  \"schema_version\": 1,\n  \"tool\": "
+         << dump_json(json{{"name", "migsafe"}, {"version", MIGSAFE_VERSION}})
+         << ",\n  \"findings\": [";
+  }
+
+  void file(const FileResult& r) override {
+    std::string path = r.file ? display_path(r.file->path(), options_.base_dir) : "";
+    json entry{{"path", path}, {"statements", r.statements}, {"findings", r.findings.size()}};
+    if (!r.error.empty()) entry["error"] = r.error;
+    files_.push_back(std::move(entry));
+    if (!r.file) return;
+    for (const Finding& f : r.findings) {
+      json j;
+      j["rule"] = f.rule;
+      j["severity"] = severity_name(f.severity);
+      j["message"] = f.message;
+      j["help"] = f.help;
+      j["docs"] = docs_url(f.rule);
+      j["path"] = path;
+      j["start"] = position_json(*r.file, f.span.begin);
+      j["end"] = position_json(*r.file, f.span.end);
+      j["statement"] = span_json(*r.file, f.statement);
+      j["fingerprint"] = finding_fingerprint(*r.file, path, f);
+      json fixes = json::array();
+      for (const Fix& fix : f.fixes) {
+        json edits = json::array();
+        for (const Edit& e : fix.edits) {
+          json ej = span_json(*r.file, e.span);
+          ej["text"] = e.text;
+          edits.push_back(std::move(ej));
+        }
+        fixes.push_back(
+            json{{"title", fix.title}, {"safe", fix.safe}, {"edits", std::move(edits)}});
+      }
+      j["fixes"] = std::move(fixes);
+      json related = json::array();
+      for (const Related& rel : f.related) {
+        json rj = span_json(*r.file, rel.span);
+        rj["message"] = rel.message;
+        related.push_back(std::move(rj));
+      }
+      j["related"] = std::move(related);
+      out_ << (first_ ? "\n    " : ",\n    ") << dump_json(j);
+      first_ = false;
+    }
+  }
+
+  void end(const RunSummary& s) override {
+    out_ << (first_ ? "]" : "\n  ]") << ",\n  \"files\": [";
+    for (size_t i = 0; i < files_.size(); ++i)
+      out_ << (i ? ",\n    " : "\n    ") << dump_json(files_[i]);
+    out_ << (files_.empty() ? "]" : "\n  ]") << ",\n  \"summary\": "
+         << dump_json(json{{"files", s.files},
+                           {"statements", s.statements},
+                           {"errors", s.errors},
+                           {"warnings", s.warnings},
+                           {"infos", s.infos},
+                           {"unreadable", s.unreadable}})
+         << "\n}\n";
+    out_.flush();
+  }
+
+ private:
+  std::ostream& out_;
+  ReportOptions options_;
+  bool first_ = true;
+  std::vector<json> files_;
+};
+
+}  // namespace
+
+std::unique_ptr<Reporter> make_json_reporter(std::ostream& out, const ReportOptions& options) {
+  return std::make_unique<JsonReporter>(out, options);
+}
+
+}  // namespace migsafe

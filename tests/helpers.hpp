@@ -1,0 +1,27 @@
+// Shared helpers for the tests: lint a string, read repository files, run the CLI.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/linter.hpp"
+
+namespace migsafe::test {
+
+std::string source_dir();
+std::string read_text(const std::string& path);  // relative to the repository root, or absolute
+
+// Lints `sql` with only `rules` enabled (all rules when empty).
+FileResult lint(const std::string& sql, const std::vector<std::string>& rules = {},
+                LintSettings settings = {});
+std::vector<std::string> rule_ids(const FileResult& r);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs the built migsafe binary with `args` (shell-quoted by the caller), stdin from `input`.
+CommandResult run_migsafe(const std::string& args, const std::string& input = "");
+
+}  // namespace migsafe::test

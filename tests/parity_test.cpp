@@ -1,0 +1,142 @@
+// The registry, rules/, docs/rules/ and fixtures/ must agree: every registered rule has its
+// source file, a docs page with every section, and a fixture folder with bad.sql and ok.sql;
+// the docs examples behave (the first triggers the rule, the second does not); the rule tables
+// in README.md and docs/rules/README.md are what `migsafe rules --format markdown` prints.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+#include "core/rule.hpp"
+#include "helpers.hpp"
+#include "report/rules_table.hpp"
+
+namespace migsafe::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::set<std::string> stems(const std::string& dir, const std::string& ext, bool dirs = false) {
+  std::set<std::string> out;
+  for (const auto& e : fs::directory_iterator(fs::path(source_dir()) / dir)) {
+    if (dirs) {
+      if (e.is_directory()) out.insert(e.path().filename().string());
+    } else if (e.path().extension() == ext) {
+      out.insert(e.path().stem().string());
+    }
+  }
+  return out;
+}
+
+std::set<std::string> registry_ids() {
+  std::set<std::string> out;
+  for (const auto& r : all_rules()) out.insert(std::string(r.meta.id));
+  return out;
+}
+
+TEST(Parity, RegistryMatchesRuleFiles) {
+  EXPECT_EQ(registry_ids(), stems("rules", ".cpp"));
+}
+
+TEST(Parity, RegistryMatchesDocsPages) {
+  auto docs = stems("docs/rules", ".md");
+  docs.erase("README");
+  EXPECT_EQ(registry_ids(), docs);
+}
+
+TEST(Parity, RegistryMatchesFixtureFolders) {
+  auto dirs = stems("fixtures", "", true);
+  dirs.erase("locks");
+  EXPECT_EQ(registry_ids(), dirs);
+  for (const auto& id : registry_ids()) {
+    EXPECT_TRUE(fs::exists(fs::path(source_dir()) / "fixtures" / id / "bad.sql")) << id;
+    EXPECT_TRUE(fs::exists(fs::path(source_dir()) / "fixtures" / id / "ok.sql")) << id;
+  }
+}
+
+TEST(Parity, RuleIdsAreKebabCase) {
+  std::regex kebab("^[a-z][a-z0-9]*(-[a-z0-9]+)*$");
+  for (const auto& id : registry_ids()) EXPECT_TRUE(std::regex_match(id, kebab)) << id;
+}
+
+TEST(Parity, MetadataIsComplete) {
+  for (const auto& r : all_rules()) {
+    EXPECT_FALSE(r.meta.summary.empty()) << r.meta.id;
+    EXPECT_FALSE(r.meta.why.empty()) << r.meta.id;
+    EXPECT_FALSE(r.meta.instead.empty()) << r.meta.id;
+    EXPECT_FALSE(r.meta.category.empty()) << r.meta.id;
+  }
+}
+
+// The text of section `title` (up to the next "## "), or nullopt.
+std::optional<std::string> section(const std::string& page, const std::string& title) {
+  size_t at = page.find("\n## " + title + "\n");
+  if (at == std::string::npos) return std::nullopt;
+  size_t body = at + title.size() + 5;
+  size_t next = page.find("\n## ", body);
+  return page.substr(body, next == std::string::npos ? std::string::npos : next - body);
+}
+
+std::optional<std::string> first_sql_block(const std::string& text) {
+  static const std::regex block("```sql\\n([\\s\\S]*?)```");
+  std::smatch m;
+  if (!std::regex_search(text, m, block)) return std::nullopt;
+  return m[1].str();
+}
+
+TEST(Parity, DocsPagesHaveEverySection) {
+  for (const auto& r : all_rules()) {
+    std::string id(r.meta.id);
+    std::string page = read_text("docs/rules/" + id + ".md");
+    EXPECT_EQ(page.rfind("# " + id + "\n", 0), 0u) << id << ": the title must be the rule id";
+    EXPECT_NE(page.find("\n" + std::string(r.meta.summary) + "\n"), std::string::npos)
+        << id << ": the page must repeat the one-line summary from the registry";
+    for (const char* s :
+         {"Why is this dangerous?", "Example", "Use instead", "Suppression", "References"})
+      EXPECT_TRUE(section(page, s).has_value()) << id << ": missing section '" << s << "'";
+  }
+}
+
+TEST(Parity, DocsExamplesBehave) {
+  for (const auto& r : all_rules()) {
+    std::string id(r.meta.id);
+    std::string page = read_text("docs/rules/" + id + ".md");
+    auto example = section(page, "Example");
+    auto instead = section(page, "Use instead");
+    ASSERT_TRUE(example && instead) << id;
+    auto bad = first_sql_block(*example);
+    auto good = first_sql_block(*instead);
+    ASSERT_TRUE(bad.has_value()) << id << ": Example has no ```sql block";
+    ASSERT_TRUE(good.has_value()) << id << ": Use instead has no ```sql block";
+    LintSettings settings;
+    if (r.meta.min_pg) settings.pg_version = std::max(settings.pg_version, r.meta.min_pg);
+    if (r.meta.max_pg) settings.pg_version = std::min(settings.pg_version, r.meta.max_pg);
+    auto ids = rule_ids(lint(*bad, {id}, settings));
+    EXPECT_TRUE(std::count(ids.begin(), ids.end(), id) > 0)
+        << id << ": the Example does not trigger the rule";
+    ids = rule_ids(lint(*good, {id}, settings));
+    EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 0)
+        << id << ": the Use instead example triggers the rule";
+  }
+}
+
+std::string between_markers(const std::string& text) {
+  const std::string begin = "<!-- rules:begin -->\n", end = "<!-- rules:end -->";
+  size_t a = text.find(begin), b = text.find(end);
+  if (a == std::string::npos || b == std::string::npos || b < a) return "<markers missing>";
+  return text.substr(a + begin.size(), b - a - begin.size());
+}
+
+TEST(Parity, ReadmeRuleTableMatchesRegistry) {
+  EXPECT_EQ(between_markers(read_text("README.md")), rules_markdown("docs/rules/"))
+      << "regenerate with: build/migsafe rules --format markdown";
+}
+
+TEST(Parity, DocsIndexMatchesRegistry) {
+  EXPECT_EQ(between_markers(read_text("docs/rules/README.md")), rules_markdown(""))
+      << "regenerate with: scripts/update-rule-tables.sh";
+}
+
+}  // namespace
+}  // namespace migsafe::test
