@@ -198,7 +198,12 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
-  const Effect* held_effect = in_tx_ ? &effect() : nullptr;
+  bool track_unprotected = !lock_timeout_ && !first_unprotected_;
+  const Effect* held_effect = (in_tx_ || track_unprotected) ? &effect() : nullptr;
+  if (track_unprotected) {
+    const RelationLock* l = held_effect->strongest_on_existing();
+    if (l && !blocked_traffic(l->mode).empty()) first_unprotected_ = stmt.index;
+  }
   const ProtobufCMessage* m = unwrap(stmt.node);
   if (m) {
     ReplayState state;
@@ -222,6 +227,7 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
       functions_[{schema, std::string(last_name(names))}] = volatility_option(*f);
     }
   }
+  if (lock_timeout_) first_unprotected_.reset();
   if (in_tx_ && held_effect) {
     for (const RelationLock& l : held_effect->locks)
       held_.push_back(HeldLock{l, stmt.index, stmt.span});

@@ -63,6 +63,9 @@ class FileContext {
   const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_; }
   const std::optional<SettingValue>& statement_timeout() const { return statement_timeout_; }
   Tri session_timezone_utc() const { return timezone_utc_; }
+  // The first statement, since lock_timeout was last unset, whose lock blocked reads or writes
+  // of an existing relation (so a rule can report the first such statement once, not each).
+  std::optional<size_t> blocking_without_lock_timeout() const { return first_unprotected_; }
   const std::string& default_schema() const { return default_schema_; }
 
   // --- names and objects
@@ -101,6 +104,7 @@ class FileContext {
   std::optional<Span> tx_start_;
   std::optional<SettingValue> lock_timeout_;
   std::optional<SettingValue> statement_timeout_;
+  std::optional<size_t> first_unprotected_;
   Tri timezone_utc_ = Tri::Maybe;
   std::string default_schema_ = "public";
   Catalog catalog_;
