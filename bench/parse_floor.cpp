@@ -45,8 +45,9 @@ int main(int argc, char** argv) {
   std::vector<const char*> files(argv + first, argv + argc);
   std::atomic<size_t> next{0}, statements{0};
   auto work = [&] {
+    // No pg_query_exit() here: libpg_query frees a thread's memory context when the thread
+    // exits, and calling it as well frees it twice (libpg_query 15-4.0).
     for (size_t i; (i = next++) < files.size();) statements += parse_one(files[i]);
-    pg_query_exit();
   };
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);

@@ -45,7 +45,8 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
-CommandResult run_migsafe(const std::string& args, const std::string& input) {
+CommandResult run_migsafe(const std::string& args, const std::string& input,
+                          const std::string& prefix) {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / ("migsafe-cli-" + std::to_string(::getpid()));
   fs::create_directories(dir);
@@ -55,8 +56,8 @@ CommandResult run_migsafe(const std::string& args, const std::string& input) {
     std::ofstream f(in, std::ios::binary);
     f << input;
   }
-  std::string cmd = std::string("'") + MIGSAFE_BINARY + "' " + args + " <'" + in + "' >'" + out +
-                    "' 2>'" + err + "'";
+  std::string cmd =
+      prefix + "'" + MIGSAFE_BINARY + "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
   int status = std::system(cmd.c_str());
   CommandResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

@@ -22,6 +22,8 @@ struct CommandResult {
   std::string err;
 };
 // Runs the built migsafe binary with `args` (shell-quoted by the caller), stdin from `input`.
-CommandResult run_migsafe(const std::string& args, const std::string& input = "");
+// `prefix` goes before the binary (e.g. "runuser -u nobody --").
+CommandResult run_migsafe(const std::string& args, const std::string& input = "",
+                          const std::string& prefix = "");
 
 }  // namespace migsafe::test

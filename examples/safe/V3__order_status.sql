@@ -1,0 +1,8 @@
+SET lock_timeout = '5s';
+
+-- A constant default is stored once in the catalog (PostgreSQL 11+): no rewrite.
+ALTER TABLE orders ADD COLUMN status text NOT NULL DEFAULT 'pending';
+
+-- Add the column without a default; the application fills public_id for new rows, and a
+-- batched backfill (outside this migration) fills the old ones.
+ALTER TABLE orders ADD COLUMN public_id uuid;
