@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/finding.hpp"
+#include "core/linter.hpp"
 #include "core/parse.hpp"
 #include "core/rule.hpp"
 #include "core/tokens.hpp"
@@ -74,10 +75,18 @@ class Check {
 
   FindingRef report(Span span, std::string message);
 
+  // A per-rule option from the configuration (`[rules.<id>]`), or `fallback` when unset.
+  std::string_view option(std::string_view key, std::string_view fallback) const {
+    if (!options_) return fallback;
+    auto it = options_->find(key);
+    return it == options_->end() ? fallback : std::string_view(it->second);
+  }
+
   // Used by the linter.
-  void set_rule(const RuleDef* rule, Severity severity) {
+  void set_rule(const RuleDef* rule, Severity severity, const RuleOptions* options = nullptr) {
     rule_ = rule;
     severity_ = severity;
+    options_ = options;
   }
   void set_ancestors(std::span<const ProtobufCMessage* const> a) { ancestors_ = a; }
   void set_effect_source(std::function<const Effect&()> f) { effect_source_ = std::move(f); }
@@ -90,6 +99,7 @@ class Check {
   std::vector<Finding>& out_;
   const RuleDef* rule_ = nullptr;
   Severity severity_ = Severity::Warning;
+  const RuleOptions* options_ = nullptr;
   std::span<const ProtobufCMessage* const> ancestors_;
   std::function<const Effect&()> effect_source_;
   std::optional<Tokens> tokens_;

@@ -13,11 +13,19 @@ namespace migsafe {
 LintPlan::LintPlan(LintSettings settings, const RuleSelection& selection)
     : settings_(std::move(settings)) {
   const auto& rules = all_rules();
-  enabled_.assign(rules.size(), selection.select.empty());
+  enabled_.resize(rules.size());
+  for (size_t r = 0; r < rules.size(); ++r)
+    enabled_[r] = selection.select.empty() && rules[r].meta.default_enabled;
   severity_.resize(rules.size());
+  options_.resize(rules.size());
   for (const auto& id : selection.select) {
     int i = rule_index(id);
     if (i < 0) throw std::invalid_argument("unknown rule '" + id + "' in --select");
+    enabled_[static_cast<size_t>(i)] = true;
+  }
+  for (const auto& id : selection.extend) {
+    int i = rule_index(id);
+    if (i < 0) throw std::invalid_argument("unknown rule '" + id + "'");
     enabled_[static_cast<size_t>(i)] = true;
   }
   for (const auto& id : selection.ignore) {
@@ -83,14 +91,14 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
       Check check(ctx, stmt, result.findings);
       check.set_effect_source(effect_source);
       for (size_t r : plan.statement_hooks()) {
-        check.set_rule(&rules[r], plan.severity(r));
+        check.set_rule(&rules[r], plan.severity(r), &plan.options(r));
         check.set_ancestors({});
         rules[r].statement(check);
       }
       walker.walk(unwrap(stmt.node), [&](const ProtobufCMessage& m,
                                          std::span<const ProtobufCMessage* const> ancestors) {
         for (const LintPlan::Entry& e : plan.subscribers(message_index(m.descriptor))) {
-          check.set_rule(&rules[e.rule], plan.severity(e.rule));
+          check.set_rule(&rules[e.rule], plan.severity(e.rule), &plan.options(e.rule));
           check.set_ancestors(ancestors);
           e.sub.call(e.sub.fn, m, check);
         }
@@ -107,7 +115,7 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
     Effect none;
     check.set_effect_source([&]() -> const Effect& { return none; });
     for (size_t r : plan.finish_hooks()) {
-      check.set_rule(&rules[r], plan.severity(r));
+      check.set_rule(&rules[r], plan.severity(r), &plan.options(r));
       rules[r].finish(check);
     }
   }

@@ -3,6 +3,7 @@
 // rules, dispatch table) is built once per run and shared read-only by the worker threads.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,9 +17,14 @@
 namespace migsafe {
 
 struct RuleSelection {
-  std::vector<std::string> select;  // empty: every rule
+  std::vector<std::string> select;  // empty: every rule enabled by default
   std::vector<std::string> ignore;
+  // Rules to run in addition to the default set (opt-in rules named in a config file).
+  std::vector<std::string> extend;
 };
+
+// Per-rule options (`[rules.<id>]` in the config file): key -> value as written.
+using RuleOptions = std::map<std::string, std::string, std::less<>>;
 
 class LintPlan {
  public:
@@ -29,6 +35,8 @@ class LintPlan {
   bool enabled(size_t rule) const { return enabled_[rule]; }
   Severity severity(size_t rule) const { return severity_[rule]; }
   void set_severity(size_t rule, Severity s) { severity_[rule] = s; }
+  const RuleOptions& options(size_t rule) const { return options_[rule]; }
+  void set_options(size_t rule, RuleOptions o) { options_[rule] = std::move(o); }
 
   struct Entry {
     size_t rule;
@@ -47,6 +55,7 @@ class LintPlan {
   LintSettings settings_;
   std::vector<bool> enabled_;
   std::vector<Severity> severity_;
+  std::vector<RuleOptions> options_;
   std::vector<std::vector<Entry>> dispatch_;
   std::vector<size_t> statement_hooks_;
   std::vector<size_t> finish_hooks_;

@@ -24,6 +24,7 @@ struct RuleMeta {
   std::string_view instead{};   // one or two sentences: the safe alternative
   int min_pg = 0;               // applies from this PostgreSQL major version (0: any)
   int max_pg = 0;               // up to and including this one (0: any)
+  bool default_enabled = true;  // false: opt-in, runs only when selected (--select, config)
 };
 
 // One visit function for one message type, type-erased for the dispatch table.
