@@ -86,7 +86,7 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
       "  ALTER TABLE {0} ADD CONSTRAINT {3} FOREIGN KEY ({4}) {5} NOT VALID;\n"
       "  -- commit; then, in a separate transaction:\n"
       "  ALTER TABLE {0} VALIDATE CONSTRAINT {3};",
-      t->table_sql, referenced.display(), sql_text_without(c, span, *fk), name, col,
+      t->table_sql, referenced.display(), sql_text_without(c, span, {*fk}), name, col,
       sql_text(c, *clause)));
 }
 

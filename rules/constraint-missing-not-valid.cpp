@@ -155,7 +155,7 @@ void inline_check(const PgQuery__AlterTableCmd& cmd, const PgQuery__ColumnDef& d
       "existing rows are not checked) and validate it in a separate transaction (SHARE UPDATE "
       "EXCLUSIVE: reads and writes continue):\n"
       "  ALTER TABLE {} {};\n{}",
-      t.table_sql, sql_text_without(c, span, *check),
+      t.table_sql, sql_text_without(c, span, {*check}),
       validate_steps(t, fmt::format("ADD CONSTRAINT {} {}", name, body), name)));
 }
 

@@ -86,14 +86,17 @@ std::string blocked_phrase(const std::vector<RelationLock>& locks) {
   return grouped(locks, [](const RelationLock& l) { return std::string(blocked_traffic(l.mode)); });
 }
 
-std::string sql_text_without(Check& c, Span span, Span hole) {
+std::string sql_text_without(Check& c, Span span, const std::vector<Span>& holes) {
   const Tokens& tokens = c.tokens();
   std::string out;
   size_t prev_end = 0;
   bool first = true;
   for (const Token& t : tokens.all()) {
     if (t.begin < span.begin || t.end > span.end) continue;
-    if (!hole.empty() && t.begin >= hole.begin && t.end <= hole.end) continue;
+    bool in_hole = std::any_of(holes.begin(), holes.end(), [&](const Span& h) {
+      return !h.empty() && t.begin >= h.begin && t.end <= h.end;
+    });
+    if (in_hole) continue;
     if (!first && t.begin != prev_end) out += ' ';
     out += tokens.text_of(t);
     prev_end = t.end;
@@ -103,7 +106,7 @@ std::string sql_text_without(Check& c, Span span, Span hole) {
 }
 
 std::string sql_text(Check& c, Span span) {
-  return sql_text_without(c, span, Span{});
+  return sql_text_without(c, span, {});
 }
 
 std::optional<Span> column_constraint_span(Check& c, const PgQuery__ColumnDef& def,

@@ -39,8 +39,8 @@ std::string blocked_phrase(const std::vector<RelationLock>& locks);
 // The SQL of `span` rebuilt from its tokens: comments dropped, any gap between two tokens shown
 // as one space, so a multi-line clause reads as one line in a help text.
 std::string sql_text(Check& c, Span span);
-// The same, leaving out the tokens inside `hole`.
-std::string sql_text_without(Check& c, Span span, Span hole);
+// The same, leaving out the tokens inside the `holes`.
+std::string sql_text_without(Check& c, Span span, const std::vector<Span>& holes);
 // The source of one constraint of a column definition: from its first token to the last token
 // before the next constraint or COLLATE clause of the column (or the end of `column`).
 std::optional<Span> column_constraint_span(Check& c, const PgQuery__ColumnDef& def,
