@@ -410,9 +410,14 @@ Effect alter_cmd_effect(const Builder& b, const QualifiedName& table,
       Builder::rewrite(
           e, change.rewrite,
           change.rewrite == Tri::Maybe
-              ? fmt::format("changing {} to {} rewrites the table unless the old type is "
-                            "binary coercible to it ({})",
-                            col, to.display(), change.reason)
+              ? (from.empty()
+                     ? fmt::format("changing {} to {} rewrites the table and rebuilds its indexes "
+                                   "unless its current type (not known from this migration) is "
+                                   "binary coercible to {}",
+                                   col, to.display(), to.display())
+                     : fmt::format("changing {} to {} rewrites the table and rebuilds its indexes "
+                                   "unless {} is binary coercible to {} ({})",
+                                   col, to.display(), from.display(), to.display(), change.reason))
               : change.reason);
       if (change.rebuilds_indexes && change.rewrite != Tri::No) e.builds_index = true;
       if (change.rewrite == Tri::No && change.rebuilds_indexes) e.builds_index = true;
