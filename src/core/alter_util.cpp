@@ -1,6 +1,8 @@
 // Helpers for the ALTER TABLE lock rules; see alter_util.hpp.
 #include "core/alter_util.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 #include "core/node_util.hpp"
@@ -137,6 +139,26 @@ std::optional<Span> from_word(Check& c, Span span, std::string_view word) {
   auto t = c.tokens().find_word(span.begin, word);
   if (!t || t->end > span.end) return std::nullopt;
   return Span{t->begin, span.end};
+}
+
+std::string not_null_recipe(const std::string& table_sql, const std::vector<std::string>& columns,
+                            int pg_version) {
+  std::string add, validate, set, drop;
+  std::string scan = pg_version >= 12
+                         ? std::string("no scan: the CHECK proves it")
+                         : fmt::format("PostgreSQL {} still reads every row here", pg_version);
+  for (const std::string& column : columns) {
+    std::string check = quote_ident(column + "_not_null");
+    std::string col = quote_ident(column);
+    add += fmt::format("  ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID;\n",
+                       table_sql, check, col);
+    validate += fmt::format("  ALTER TABLE {} VALIDATE CONSTRAINT {};\n", table_sql, check);
+    set += fmt::format("  ALTER TABLE {} ALTER COLUMN {} SET NOT NULL;  -- {}\n", table_sql, col,
+                       scan);
+    drop += fmt::format("  ALTER TABLE {} DROP CONSTRAINT {};\n", table_sql, check);
+  }
+  if (columns.empty()) return "";
+  return add + "  -- commit; then, in a separate transaction:\n" + validate + set + drop;
 }
 
 std::string column_list(PgQuery__Node* const* names, size_t n) {

@@ -47,6 +47,11 @@ std::optional<Span> column_constraint_span(Check& c, const PgQuery__ColumnDef& d
                                            const PgQuery__Constraint& con, Span column);
 // `span` from the first token spelled `word` (case-insensitive) on; nullopt when there is none.
 std::optional<Span> from_word(Check& c, Span span, std::string_view word);
+// Recipe lines that make `columns` NOT NULL without a long lock: CHECK (col IS NOT NULL) NOT
+// VALID, VALIDATE in a separate transaction, SET NOT NULL (no scan from PostgreSQL 12; the
+// comment says when it still scans), DROP the CHECK. Each line is indented and ends with "\n".
+std::string not_null_recipe(const std::string& table_sql, const std::vector<std::string>& columns,
+                            int pg_version);
 // "a, b" from a list of String nodes, quoted where PostgreSQL needs quotes.
 std::string column_list(PgQuery__Node* const* names, size_t n);
 
