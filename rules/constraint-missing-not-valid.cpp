@@ -126,9 +126,10 @@ void add_constraint(const PgQuery__AlterTableCmd& cmd, const PgQuery__Constraint
 void inline_check(const PgQuery__AlterTableCmd& cmd, const PgQuery__ColumnDef& def,
                   const AlterTarget& t, Check& c) {
   ColumnFacts f = column_facts(def);
-  // A rewrite reads every row anyway and adding-field-with-default reports it.
+  // A rewrite reads every row anyway and adding-field-with-default reports it. Only the table's
+  // own lock matters for the CHECK (an inline REFERENCES is adding-foreign-key-constraint's).
   if (!f.check || t.effect->rewrite != Tri::No || t.effect->scan == Tri::No) return;
-  std::vector<RelationLock> locks = existing_locks(t.effect->locks);
+  std::vector<RelationLock> locks = existing_locks({*t.lock});
   std::string blocked = blocked_phrase(locks);
   if (blocked.empty()) return;
   std::string col = quote_ident(def.colname ? def.colname : "?");

@@ -1,5 +1,5 @@
-// Fixes offered by rules: what the edited SQL reads like and whether the fix is marked safe.
-// The fixture format only expresses where findings start, so fixes are checked here.
+// What the fixture format cannot express: the fixes rules offer (the edited SQL, whether the
+// fix is marked safe), related locations, and which locks a message names.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -78,6 +78,27 @@ TEST(ConstraintMissingNotValidRelated, PointsAtTheAddThatHoldsTheLock) {
   EXPECT_EQ(sql.substr(f.related[0].span.begin, f.related[0].span.end - f.related[0].span.begin),
             "ALTER TABLE orders ADD CONSTRAINT c CHECK (total > 0) NOT VALID;");
   EXPECT_NE(f.message.find("ACCESS EXCLUSIVE on orders"), std::string::npos) << f.message;
+}
+
+TEST(ConstraintMissingNotValidMessage, InlineCheckNamesOnlyTheTablesLock) {
+  // The REFERENCES of the same column locks `customers` too, but that is another rule's finding.
+  Finding f = only_finding(
+      "ALTER TABLE orders ADD COLUMN c bigint DEFAULT 0 CHECK (c >= 0) REFERENCES customers;",
+      "constraint-missing-not-valid");
+  EXPECT_NE(f.message.find("takes ACCESS EXCLUSIVE on orders and holds it"), std::string::npos)
+      << f.message;
+  EXPECT_EQ(f.message.find("customers"), std::string::npos) << f.message;
+}
+
+TEST(ConstraintMissingNotValidMessage, ForeignKeyNamesBothTables) {
+  Finding f = only_finding(
+      "ALTER TABLE orders ADD CONSTRAINT f FOREIGN KEY (c) REFERENCES billing.customers;",
+      "constraint-missing-not-valid");
+  EXPECT_NE(f.message.find("SHARE ROW EXCLUSIVE on orders and billing.customers"),
+            std::string::npos)
+      << f.message;
+  EXPECT_NE(f.message.find("writes on orders and billing.customers are blocked"), std::string::npos)
+      << f.message;
 }
 
 }  // namespace
