@@ -155,6 +155,26 @@ void add_error(std::string_view sql, size_t base, Span stmt, const std::string& 
   out.statements.push_back(st);
 }
 
+// Parses the piece [loc, loc+len) of `text` on its own. The piece ends before its ';', so the
+// statements it yields are given back the ';' that follows them in `text`, as in a whole-file
+// parse.
+void parse_split_piece(const std::string& text, size_t loc, size_t len, size_t base,
+                       ParsedFile& out) {
+  std::string piece = text.substr(loc, len);
+  std::string message;
+  int cursor = 0;
+  size_t first = out.statements.size();
+  if (!parse_piece(piece, base + loc, out, &message, &cursor)) {
+    add_error(piece, base + loc, statement_span(text, loc, len, base), message, cursor, out);
+    return;
+  }
+  for (size_t i = first; i < out.statements.size(); ++i) {
+    Span& span = out.statements[i].span;
+    size_t end = span.end - base;
+    if (end < text.size() && text[end] == ';') ++span.end;
+  }
+}
+
 // Split `text` with the scanner and parse each piece on its own.
 void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
   SplitResult split(text.c_str());
@@ -199,12 +219,7 @@ void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
     // An unterminated comment is itself the broken token: do not skip past the error position.
     size_t begin = std::min(skip_space_and_comments(text, broken_begin), usable);
     for (auto [loc, len] : pieces) {
-      std::string piece = text.substr(loc, len);
-      std::string message;
-      int cursor = 0;
-      if (!parse_piece(piece, base + loc, out, &message, &cursor)) {
-        add_error(piece, base + loc, statement_span(text, loc, len, base), message, cursor, out);
-      }
+      parse_split_piece(text, loc, len, base, out);
     }
     Span broken{base + begin, base + text.size()};
     std::string tail = text.substr(begin);
@@ -216,12 +231,7 @@ void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
     return;
   }
   for (auto [loc, len] : pieces) {
-    std::string piece = text.substr(loc, len);
-    std::string message;
-    int cursor = 0;
-    if (!parse_piece(piece, base + loc, out, &message, &cursor)) {
-      add_error(piece, base + loc, statement_span(text, loc, len, base), message, cursor, out);
-    }
+    parse_split_piece(text, loc, len, base, out);
   }
 }
 

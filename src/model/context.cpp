@@ -101,7 +101,25 @@ UserFunctionLookup FileContext::function_lookup() const {
   };
 }
 
+void FileContext::set_timezone(Tri utc, bool local) {
+  // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
+  if (local && !in_tx_) return;
+  if (in_tx_) {
+    if (!timezone_before_tx_) timezone_before_tx_ = timezone_utc_;
+    if (!local) timezone_session_in_tx_ = utc;
+  }
+  timezone_utc_ = utc;
+}
+
 void FileContext::end_transaction(bool committed) {
+  // COMMIT keeps the last session-level SET of the transaction and drops SET LOCAL; ROLLBACK
+  // restores the value from before the transaction.
+  if (timezone_before_tx_) {
+    timezone_utc_ =
+        committed && timezone_session_in_tx_ ? *timezone_session_in_tx_ : *timezone_before_tx_;
+    timezone_before_tx_.reset();
+    timezone_session_in_tx_.reset();
+  }
   if (lock_timeout_ && lock_timeout_->transaction == tx_id_ && (lock_timeout_->local || !committed))
     lock_timeout_.reset();
   if (statement_timeout_ && statement_timeout_->transaction == tx_id_ &&
@@ -149,7 +167,7 @@ void FileContext::set_value(std::string_view name, std::optional<std::string> va
   } else if (name == "statement_timeout") {
     assign(statement_timeout_);
   } else if (name == "timezone") {
-    timezone_utc_ = value ? (is_utc_zone(*value) ? Tri::Yes : Tri::No) : Tri::Maybe;
+    set_timezone(value ? (is_utc_zone(*value) ? Tri::Yes : Tri::No) : Tri::Maybe, local);
   } else if (name == "search_path") {
     default_schema_ = value ? *value : "public";
   }
@@ -174,7 +192,7 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
       if (s.n_args >= 1) value = const_text(s.args[0]);
       if (!value) {
         // SET TIME ZONE INTERVAL '...' and other forms: the value is not a plain constant.
-        if (name == "timezone") timezone_utc_ = Tri::Maybe;
+        if (name == "timezone") set_timezone(Tri::Maybe, s.is_local);
         return;
       }
       set_value(name, value, s.is_local, stmt);
@@ -187,7 +205,7 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
     case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
       lock_timeout_.reset();
       statement_timeout_.reset();
-      timezone_utc_ = Tri::Maybe;
+      set_timezone(Tri::Maybe, false);
       default_schema_ = "public";
       break;
     default:

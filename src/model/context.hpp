@@ -94,6 +94,7 @@ class FileContext {
   void apply_set(const PgQuery__VariableSetStmt& s, const Statement& stmt);
   void set_value(std::string_view name, std::optional<std::string> value, bool local,
                  const Statement& stmt);
+  void set_timezone(Tri utc, bool local);
   void end_transaction(bool committed);
 
   const SourceFile& file_;
@@ -106,6 +107,9 @@ class FileContext {
   std::optional<SettingValue> statement_timeout_;
   std::optional<size_t> first_unprotected_;
   Tri timezone_utc_ = Tri::Maybe;
+  // Changed inside the open transaction: the value before it, and the last session-level SET.
+  std::optional<Tri> timezone_before_tx_;
+  std::optional<Tri> timezone_session_in_tx_;
   std::string default_schema_ = "public";
   Catalog catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;

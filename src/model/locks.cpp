@@ -163,8 +163,26 @@ class Builder {
 
 // --- ALTER TABLE subcommands ------------------------------------------------------------------
 
+// Whether ADD COLUMN ... REFERENCES in this statement is checked against the existing rows.
+// PostgreSQL skips that check (and still marks the key valid) when every new column of the
+// statement is all NULL: no new column has a default (serial and stored generated columns have
+// one) and no other subcommand adds a FOREIGN KEY (transformAlterTableStmt, skipValidation).
+bool inline_foreign_keys_validated(const PgQuery__AlterTableStmt& s) {
+  for (const PgQuery__Node* n : items(s.cmds, s.n_cmds)) {
+    const auto* cmd = as<PgQuery__AlterTableCmd>(n);
+    if (!cmd) continue;
+    if (const auto* def = as<PgQuery__ColumnDef>(cmd->def)) {
+      ColumnFacts f = column_facts(*def);
+      if (f.default_expr || f.serial || f.generated_stored) return true;
+    }
+    const auto* c = as<PgQuery__Constraint>(cmd->def);
+    if (c && c->contype == PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) return true;
+  }
+  return false;
+}
+
 void add_column_effect(const Builder& b, Effect& e, const QualifiedName& table,
-                       const PgQuery__ColumnDef& def) {
+                       const PgQuery__ColumnDef& def, bool validates_references) {
   ColumnFacts f = column_facts(def);
   const FileContext& ctx = b.ctx();
   std::string col = def.colname ? def.colname : "?";
@@ -213,7 +231,10 @@ void add_column_effect(const Builder& b, Effect& e, const QualifiedName& table,
   if (f.references) {
     b.lock(e, b.ctx().resolve(f.references->pktable), LockMode::ShareRowExclusive,
            RelationRole::ReferencedTable);
-    Builder::scan(e, Tri::Yes, "the new foreign key is validated against every row");
+    if (validates_references) {
+      e.validates_foreign_key = true;
+      Builder::scan(e, Tri::Yes, "the new foreign key is validated against every row");
+    }
   }
 }
 
@@ -228,8 +249,10 @@ void add_constraint_effect(const Builder& b, Effect& e, const QualifiedName& tab
     case PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN:
       *table_mode = LockMode::ShareRowExclusive;
       b.lock(e, ctx.resolve(c.pktable), LockMode::ShareRowExclusive, RelationRole::ReferencedTable);
-      if (!c.skip_validation)
+      if (!c.skip_validation) {
+        e.validates_foreign_key = true;
         Builder::scan(e, Tri::Yes, "validating the foreign key reads every row");
+      }
       break;
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
     case PG_QUERY__CONSTR_TYPE__CONSTR_UNIQUE: {
@@ -279,7 +302,7 @@ bool using_changes_data(const PgQuery__Node* using_expr, std::string_view column
 }
 
 Effect alter_cmd_effect(const Builder& b, const QualifiedName& table,
-                        const PgQuery__AlterTableCmd& cmd) {
+                        const PgQuery__AlterTableCmd& cmd, bool validates_references) {
   const FileContext& ctx = b.ctx();
   Effect e;
   LockMode mode = LockMode::AccessExclusive;
@@ -287,7 +310,8 @@ Effect alter_cmd_effect(const Builder& b, const QualifiedName& table,
   switch (cmd.subtype) {
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumn:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_AddColumnRecurse:
-      if (const auto* def = as<PgQuery__ColumnDef>(cmd.def)) add_column_effect(b, e, table, *def);
+      if (const auto* def = as<PgQuery__ColumnDef>(cmd.def))
+        add_column_effect(b, e, table, *def, validates_references);
       break;
     case PG_QUERY__ALTER_TABLE_TYPE__AT_ColumnDefault:
     case PG_QUERY__ALTER_TABLE_TYPE__AT_DropNotNull:
@@ -359,8 +383,10 @@ Effect alter_cmd_effect(const Builder& b, const QualifiedName& table,
       Builder::scan(e, Tri::Yes, fmt::format("VALIDATE CONSTRAINT {} reads every row", col));
       const TableInfo* t = ctx.catalog().table(table);
       const ConstraintInfo* c = t ? t->constraint(col) : nullptr;
-      if (c && c->kind == ConstraintKind::ForeignKey)
+      if (c && c->kind == ConstraintKind::ForeignKey) {
+        e.validates_foreign_key = true;
         b.lock(e, c->references, LockMode::RowShare, RelationRole::ReferencedTable);
+      }
       break;
     }
     case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
@@ -384,9 +410,14 @@ Effect alter_cmd_effect(const Builder& b, const QualifiedName& table,
       Builder::rewrite(
           e, change.rewrite,
           change.rewrite == Tri::Maybe
-              ? fmt::format("changing {} to {} rewrites the table unless the old type is "
-                            "binary coercible to it ({})",
-                            col, to.display(), change.reason)
+              ? (from.empty()
+                     ? fmt::format("changing {} to {} rewrites the table and rebuilds its indexes "
+                                   "unless its current type (not known from this migration) is "
+                                   "binary coercible to {}",
+                                   col, to.display(), to.display())
+                     : fmt::format("changing {} to {} rewrites the table and rebuilds its indexes "
+                                   "unless {} is binary coercible to {} ({})",
+                                   col, to.display(), from.display(), to.display(), change.reason))
               : change.reason);
       if (change.rebuilds_indexes && change.rewrite != Tri::No) e.builds_index = true;
       if (change.rewrite == Tri::No && change.rebuilds_indexes) e.builds_index = true;
@@ -444,6 +475,7 @@ void merge(const Builder& b, Effect& into, const Effect& part) {
   if (part.rewrite != Tri::No) Builder::rewrite(into, part.rewrite, part.rewrite_reason);
   if (part.scan != Tri::No) Builder::scan(into, part.scan, part.scan_reason);
   into.builds_index = into.builds_index || part.builds_index;
+  into.validates_foreign_key = into.validates_foreign_key || part.validates_foreign_key;
   into.waits_for_older_transactions =
       into.waits_for_older_transactions || part.waits_for_older_transactions;
   into.no_transaction_block = into.no_transaction_block || part.no_transaction_block;
@@ -474,10 +506,11 @@ Effect alter_table(const Builder& b, const PgQuery__AlterTableStmt& s) {
       e.known = false;
       return e;
   }
+  bool validates_references = inline_foreign_keys_validated(s);
   for (const PgQuery__Node* n : items(s.cmds, s.n_cmds)) {
     const auto* cmd = as<PgQuery__AlterTableCmd>(n);
     if (!cmd) continue;
-    Effect part = alter_cmd_effect(b, rel, *cmd);
+    Effect part = alter_cmd_effect(b, rel, *cmd, validates_references);
     if (role != RelationRole::Table) {
       for (RelationLock& l : part.locks)
         if (l.relation == rel) {

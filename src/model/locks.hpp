@@ -69,6 +69,9 @@ struct Effect {
   Tri rewrite = Tri::No;
   Tri scan = Tri::No;
   bool builds_index = false;
+  // A foreign key is checked against every existing row (ADD FOREIGN KEY without NOT VALID, an
+  // inline REFERENCES that PostgreSQL does not skip, VALIDATE CONSTRAINT of a foreign key).
+  bool validates_foreign_key = false;
   bool waits_for_older_transactions = false;
   bool no_transaction_block = false;
   std::string rewrite_reason;
