@@ -1,6 +1,8 @@
 // Parse-tree readers; see node_util.hpp.
 #include "core/node_util.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace migsafe {
@@ -53,6 +55,29 @@ std::string dotted(std::span<PgQuery__Node* const> names) {
 
 std::string_view last_name(std::span<PgQuery__Node* const> names) {
   return names.empty() ? std::string_view() : string_value(names.back());
+}
+
+bool option_enabled(std::span<PgQuery__Node* const> options, std::string_view name) {
+  bool on = false;
+  for (const PgQuery__Node* o : options) {
+    if (!is(o, PG_QUERY__NODE__NODE_DEF_ELEM) || !o->def_elem->defname) continue;
+    const PgQuery__DefElem* d = o->def_elem;
+    if (std::string_view(d->defname) != name) continue;
+    const PgQuery__Node* arg = d->arg;
+    if (!arg) {
+      on = true;
+    } else if (is(arg, PG_QUERY__NODE__NODE_INTEGER)) {
+      on = arg->integer->ival != 0;
+    } else {
+      std::string v(string_value(arg));
+      if (v.empty())
+        if (auto c = const_text(arg)) v = *c;
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      on = v != "false" && v != "off" && v != "0";
+    }
+  }
+  return on;
 }
 
 int node_location(const PgQuery__Node* n) {
