@@ -1,4 +1,5 @@
-// Parse-tree readers that rules and the lock model share: utility option lists.
+// Parse-tree readers that rules and the lock model share: utility option lists and the names
+// messages give statements.
 #include <gtest/gtest.h>
 
 #include "core/node_util.hpp"
@@ -54,6 +55,37 @@ TEST(OptionEnabled, LockModelHonoursSwitchedOffOptions) {
   EXPECT_EQ(strongest("REINDEX (CONCURRENTLY) TABLE t"), LockMode::ShareUpdateExclusive);
   EXPECT_EQ(strongest("VACUUM (FULL false) t"), LockMode::ShareUpdateExclusive);
   EXPECT_EQ(strongest("VACUUM (FULL) t"), LockMode::AccessExclusive);
+}
+
+std::string kind_of(const std::string& sql) {
+  ParsedFile p = parse_sql(sql);
+  EXPECT_EQ(p.statements.size(), 1u) << sql;
+  return statement_kind(p.statements.at(0).node);
+}
+
+TEST(StatementKind, NamesTheStatementAsWritten) {
+  EXPECT_EQ(kind_of("ALTER TABLE t ADD COLUMN c int"), "ALTER TABLE");
+  EXPECT_EQ(kind_of("ALTER INDEX i SET (fillfactor = 70)"), "ALTER INDEX");
+  EXPECT_EQ(kind_of("CREATE UNIQUE INDEX i ON t (c)"), "CREATE INDEX");
+  EXPECT_EQ(kind_of("CREATE INDEX CONCURRENTLY i ON t (c)"), "CREATE INDEX CONCURRENTLY");
+  EXPECT_EQ(kind_of("DROP INDEX i"), "DROP INDEX");
+  EXPECT_EQ(kind_of("DROP INDEX CONCURRENTLY i"), "DROP INDEX CONCURRENTLY");
+  EXPECT_EQ(kind_of("DROP TABLE IF EXISTS a, b CASCADE"), "DROP TABLE");
+  EXPECT_EQ(kind_of("DROP MATERIALIZED VIEW v"), "DROP MATERIALIZED VIEW");
+  EXPECT_EQ(kind_of("ALTER TABLE t RENAME COLUMN a TO b"), "ALTER TABLE ... RENAME COLUMN");
+  EXPECT_EQ(kind_of("ALTER TABLE t RENAME TO u"), "ALTER TABLE ... RENAME TO");
+  EXPECT_EQ(kind_of("ALTER INDEX i RENAME TO j"), "ALTER INDEX ... RENAME TO");
+  EXPECT_EQ(kind_of("REINDEX INDEX CONCURRENTLY i"), "REINDEX INDEX CONCURRENTLY");
+  EXPECT_EQ(kind_of("REINDEX (CONCURRENTLY false) TABLE t"), "REINDEX TABLE");
+  EXPECT_EQ(kind_of("VACUUM (FULL) t"), "VACUUM FULL");
+  EXPECT_EQ(kind_of("ANALYZE t"), "ANALYZE");
+  EXPECT_EQ(kind_of("LOCK TABLE t IN ACCESS EXCLUSIVE MODE"), "LOCK TABLE");
+  EXPECT_EQ(kind_of("TRUNCATE t"), "TRUNCATE");
+  EXPECT_EQ(kind_of("CREATE TABLE t (id int REFERENCES u)"), "CREATE TABLE");
+  EXPECT_EQ(kind_of("REFRESH MATERIALIZED VIEW CONCURRENTLY v"),
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY");
+  EXPECT_EQ(kind_of("UPDATE t SET a = 1"), "UPDATE");
+  EXPECT_EQ(kind_of("GRANT SELECT ON t TO r"), "");
 }
 
 }  // namespace
