@@ -79,6 +79,8 @@ FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
   if (settings_.assume_in_transaction) {
     in_tx_ = true;
     assumed_tx_ = true;
+    lock_timeout_.begin();
+    statement_timeout_.begin();
   }
 }
 
@@ -102,11 +104,8 @@ UserFunctionLookup FileContext::function_lookup() const {
 }
 
 void FileContext::end_transaction(bool committed) {
-  if (lock_timeout_ && lock_timeout_->transaction == tx_id_ && (lock_timeout_->local || !committed))
-    lock_timeout_.reset();
-  if (statement_timeout_ && statement_timeout_->transaction == tx_id_ &&
-      (statement_timeout_->local || !committed))
-    statement_timeout_.reset();
+  lock_timeout_.end(committed);
+  statement_timeout_.end(committed);
   in_tx_ = false;
   assumed_tx_ = false;
   tx_start_.reset();
@@ -119,6 +118,8 @@ void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Sta
       if (!in_tx_) {
         in_tx_ = true;
         tx_start_ = stmt.span;
+        lock_timeout_.begin();
+        statement_timeout_.begin();
       }
       break;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
@@ -135,14 +136,13 @@ void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Sta
 
 void FileContext::set_value(std::string_view name, std::optional<std::string> value, bool local,
                             const Statement& stmt) {
-  auto assign = [&](std::optional<SettingValue>& slot) {
-    if (!value || disables_timeout(*value)) {
-      slot.reset();
-      return;
-    }
+  auto assign = [&](TransactionalSetting& slot) {
     // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
     if (local && !in_tx_) return;
-    slot = SettingValue{*value, stmt.span, local, tx_id_};
+    std::optional<SettingValue> v;
+    if (value && !disables_timeout(*value)) v = SettingValue{*value, stmt.span, local, tx_id_};
+    slot.current = v;
+    if (!local) slot.after_commit = v;
   };
   if (name == "lock_timeout") {
     assign(lock_timeout_);
@@ -185,8 +185,9 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
       set_value(name, std::nullopt, s.is_local, stmt);
       break;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
-      lock_timeout_.reset();
-      statement_timeout_.reset();
+      // RESET ALL is a plain SET of every setting to its default.
+      lock_timeout_.current = lock_timeout_.after_commit = std::nullopt;
+      statement_timeout_.current = statement_timeout_.after_commit = std::nullopt;
       timezone_utc_ = Tri::Maybe;
       default_schema_ = "public";
       break;
@@ -198,7 +199,7 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
-  bool track_unprotected = !lock_timeout_ && !first_unprotected_;
+  bool track_unprotected = !lock_timeout_.current && !first_unprotected_;
   const Effect* held_effect = (in_tx_ || track_unprotected) ? &effect() : nullptr;
   if (track_unprotected) {
     const RelationLock* l = held_effect->strongest_on_existing();
@@ -227,7 +228,7 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
       functions_[{schema, std::string(last_name(names))}] = volatility_option(*f);
     }
   }
-  if (lock_timeout_) first_unprotected_.reset();
+  if (lock_timeout_.current) first_unprotected_.reset();
   if (in_tx_ && held_effect) {
     for (const RelationLock& l : held_effect->locks)
       held_.push_back(HeldLock{l, stmt.index, stmt.span});

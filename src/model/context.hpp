@@ -37,6 +37,18 @@ struct SettingValue {
   int transaction = 0;
 };
 
+// A timeout as PostgreSQL's GUC stack keeps it across a transaction: SET LOCAL lasts until the
+// transaction ends, SET until the end of the session unless its transaction rolls back; either
+// way the value from before the transaction comes back.
+struct TransactionalSetting {
+  std::optional<SettingValue> current;       // in effect now
+  std::optional<SettingValue> after_commit;  // what COMMIT keeps: the last plain SET's value
+  std::optional<SettingValue> before;        // what ROLLBACK restores
+
+  void begin() { before = after_commit = current; }
+  void end(bool committed) { current = committed ? after_commit : before; }
+};
+
 struct HeldLock {
   RelationLock lock;
   size_t statement = 0;  // index of the statement that took it
@@ -60,8 +72,10 @@ class FileContext {
   std::optional<Span> transaction_start() const { return tx_start_; }
 
   // --- settings seen so far (a value of 0 disables a timeout and is not recorded)
-  const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_; }
-  const std::optional<SettingValue>& statement_timeout() const { return statement_timeout_; }
+  const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_.current; }
+  const std::optional<SettingValue>& statement_timeout() const {
+    return statement_timeout_.current;
+  }
   Tri session_timezone_utc() const { return timezone_utc_; }
   // The first statement, since lock_timeout was last unset, whose lock blocked reads or writes
   // of an existing relation (so a rule can report the first such statement once, not each).
@@ -102,8 +116,8 @@ class FileContext {
   bool assumed_tx_ = false;
   int tx_id_ = 1;
   std::optional<Span> tx_start_;
-  std::optional<SettingValue> lock_timeout_;
-  std::optional<SettingValue> statement_timeout_;
+  TransactionalSetting lock_timeout_;
+  TransactionalSetting statement_timeout_;
   std::optional<size_t> first_unprotected_;
   Tri timezone_utc_ = Tri::Maybe;
   std::string default_schema_ = "public";
