@@ -41,7 +41,7 @@ const char* kSafe = "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);
 
 TEST_F(Cli, TextReportShowsLocationSourceAndHelp) {
   std::string f = write("001.sql", kUnsafe);
-  auto r = run_migsafe("check --color never " + q(f));
+  auto r = run_migsafe("check --color never --select require-concurrent-index-creation " + q(f));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   EXPECT_NE(r.out.find("error[require-concurrent-index-creation]"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("001.sql:2:1"), std::string::npos) << r.out;
@@ -63,7 +63,7 @@ TEST_F(Cli, CleanRunExitsZero) {
 
 TEST_F(Cli, GccFormatIsOneLinePerFindingOneBased) {
   std::string f = write("a.sql", "SELECT 1;\n\tCREATE INDEX i ON t (a);\n");
-  auto r = run_migsafe("check --format gcc " + q(f));
+  auto r = run_migsafe("check --format gcc --select require-concurrent-index-creation " + q(f));
   EXPECT_EQ(r.exit_code, 1);
   std::regex line(
       R"(^(.*a\.sql):2:2: error: CREATE INDEX takes a SHARE lock on t: .* \[require-concurrent-index-creation\]\n$)");
@@ -72,7 +72,7 @@ TEST_F(Cli, GccFormatIsOneLinePerFindingOneBased) {
 
 TEST_F(Cli, JsonFormatCarriesPositionsOffsetsAndFixes) {
   std::string f = write("a.sql", "SELECT 'é';\nCREATE INDEX i ON t (a);\n");
-  auto r = run_migsafe("check --format json " + q(f));
+  auto r = run_migsafe("check --format json --select require-concurrent-index-creation " + q(f));
   EXPECT_EQ(r.exit_code, 1);
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["schema_version"], 1);
@@ -105,8 +105,8 @@ TEST_F(Cli, SarifIsCleanWithEmptyResults) {
 TEST_F(Cli, SarifResultsUseRelativeUrisAndRegions) {
   write("migrations/0002 add index.sql", kUnsafe);
   // Run from the temp dir so the URI is relative to it.
-  std::string cmd =
-      "cd " + q(dir_.string()) + " && " + MIGSAFE_BINARY + " check --format sarif migrations";
+  std::string cmd = "cd " + q(dir_.string()) + " && " + MIGSAFE_BINARY +
+                    " check --format sarif --select require-concurrent-index-creation migrations";
   FILE* p = popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -196,8 +196,9 @@ TEST_F(Cli, DirectoriesRecurseInNaturalOrderAndJobsDoNotChangeOutput) {
           "CREATE INDEX i" + std::to_string(i) + " ON t (a);\n");
   write("m/sub/V3__y.sql", kUnsafe);
   write("m/notes.txt", "CREATE INDEX nope ON t (a);");
-  auto one = run_migsafe("check --format gcc -j 1 " + q((dir_ / "m").string()));
-  auto many = run_migsafe("check --format gcc -j 4 " + q((dir_ / "m").string()));
+  std::string sel = "--select require-concurrent-index-creation ";
+  auto one = run_migsafe("check --format gcc -j 1 " + sel + q((dir_ / "m").string()));
+  auto many = run_migsafe("check --format gcc -j 4 " + sel + q((dir_ / "m").string()));
   EXPECT_EQ(one.out, many.out);
   std::vector<std::string> order;
   std::regex file(R"(/m/([^:]+):)");

@@ -1,6 +1,8 @@
 // Parse-tree readers; see node_util.hpp.
 #include "core/node_util.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 namespace migsafe {
@@ -53,6 +55,174 @@ std::string dotted(std::span<PgQuery__Node* const> names) {
 
 std::string_view last_name(std::span<PgQuery__Node* const> names) {
   return names.empty() ? std::string_view() : string_value(names.back());
+}
+
+bool option_enabled(std::span<PgQuery__Node* const> options, std::string_view name) {
+  bool on = false;
+  for (const PgQuery__Node* o : options) {
+    if (!is(o, PG_QUERY__NODE__NODE_DEF_ELEM) || !o->def_elem->defname) continue;
+    const PgQuery__DefElem* d = o->def_elem;
+    if (std::string_view(d->defname) != name) continue;
+    const PgQuery__Node* arg = d->arg;
+    if (!arg) {
+      on = true;
+    } else if (is(arg, PG_QUERY__NODE__NODE_INTEGER)) {
+      on = arg->integer->ival != 0;
+    } else {
+      std::string v(string_value(arg));
+      if (v.empty())
+        if (auto c = const_text(arg)) v = *c;
+      std::transform(v.begin(), v.end(), v.begin(),
+                     [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+      on = v != "false" && v != "off" && v != "0";
+    }
+  }
+  return on;
+}
+
+namespace {
+
+std::string_view object_keyword(PgQuery__ObjectType t) {
+  switch (t) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      return "TABLE";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_INDEX:
+      return "INDEX";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      return "VIEW";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+      return "MATERIALIZED VIEW";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+      return "SEQUENCE";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+      return "FOREIGN TABLE";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
+      return "TRIGGER";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+      return "TYPE";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+      return "DOMAIN";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+      return "FUNCTION";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+      return "PROCEDURE";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+      return "SCHEMA";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
+      return "EXTENSION";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
+      return "POLICY";
+    case PG_QUERY__OBJECT_TYPE__OBJECT_RULE:
+      return "RULE";
+    default:
+      return "";
+  }
+}
+
+std::string with_object(std::string_view verb, PgQuery__ObjectType t, std::string_view rest = "") {
+  std::string out(verb);
+  std::string_view obj = object_keyword(t);
+  if (!obj.empty()) {
+    out += ' ';
+    out += obj;
+  }
+  out += rest;
+  return out;
+}
+
+std::string rename_kind(const PgQuery__RenameStmt& r) {
+  switch (r.rename_type) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN:
+      return with_object("ALTER", r.relation_type, " ... RENAME COLUMN");
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABCONSTRAINT:
+      return "ALTER TABLE ... RENAME CONSTRAINT";
+    default:
+      return with_object("ALTER", r.rename_type, " ... RENAME TO");
+  }
+}
+
+std::string reindex_kind(const PgQuery__ReindexStmt& r) {
+  std::string out = "REINDEX";
+  switch (r.kind) {
+    case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_INDEX:
+      out += " INDEX";
+      break;
+    case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_TABLE:
+      out += " TABLE";
+      break;
+    case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SCHEMA:
+      out += " SCHEMA";
+      break;
+    case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_SYSTEM:
+      out += " SYSTEM";
+      break;
+    case PG_QUERY__REINDEX_OBJECT_TYPE__REINDEX_OBJECT_DATABASE:
+      out += " DATABASE";
+      break;
+    default:
+      break;
+  }
+  if (option_enabled(items(r.params, r.n_params), "concurrently")) out += " CONCURRENTLY";
+  return out;
+}
+
+}  // namespace
+
+std::string statement_kind(const PgQuery__Node* stmt) {
+  if (!stmt) return "";
+  switch (stmt->node_case) {
+    case PG_QUERY__NODE__NODE_ALTER_TABLE_STMT:
+      return with_object("ALTER", stmt->alter_table_stmt->objtype);
+    case PG_QUERY__NODE__NODE_INDEX_STMT:
+      return stmt->index_stmt->concurrent ? "CREATE INDEX CONCURRENTLY" : "CREATE INDEX";
+    case PG_QUERY__NODE__NODE_DROP_STMT:
+      return with_object("DROP", stmt->drop_stmt->remove_type,
+                         stmt->drop_stmt->concurrent ? " CONCURRENTLY" : "");
+    case PG_QUERY__NODE__NODE_RENAME_STMT:
+      return rename_kind(*stmt->rename_stmt);
+    case PG_QUERY__NODE__NODE_REINDEX_STMT:
+      return reindex_kind(*stmt->reindex_stmt);
+    case PG_QUERY__NODE__NODE_VACUUM_STMT: {
+      const PgQuery__VacuumStmt* v = stmt->vacuum_stmt;
+      if (!v->is_vacuumcmd) return "ANALYZE";
+      return option_enabled(items(v->options, v->n_options), "full") ? "VACUUM FULL" : "VACUUM";
+    }
+    case PG_QUERY__NODE__NODE_CREATE_STMT:
+      return "CREATE TABLE";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_AS_STMT:
+      return stmt->create_table_as_stmt->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW
+                 ? "CREATE MATERIALIZED VIEW"
+                 : "CREATE TABLE AS";
+    case PG_QUERY__NODE__NODE_TRUNCATE_STMT:
+      return "TRUNCATE";
+    case PG_QUERY__NODE__NODE_LOCK_STMT:
+      return "LOCK TABLE";
+    case PG_QUERY__NODE__NODE_CREATE_TRIG_STMT:
+      return "CREATE TRIGGER";
+    case PG_QUERY__NODE__NODE_REFRESH_MAT_VIEW_STMT:
+      return stmt->refresh_mat_view_stmt->concurrent ? "REFRESH MATERIALIZED VIEW CONCURRENTLY"
+                                                     : "REFRESH MATERIALIZED VIEW";
+    case PG_QUERY__NODE__NODE_CLUSTER_STMT:
+      return "CLUSTER";
+    case PG_QUERY__NODE__NODE_COMMENT_STMT:
+      return "COMMENT ON";
+    case PG_QUERY__NODE__NODE_CREATE_STATS_STMT:
+      return "CREATE STATISTICS";
+    case PG_QUERY__NODE__NODE_ALTER_ENUM_STMT:
+      return "ALTER TYPE";
+    case PG_QUERY__NODE__NODE_INSERT_STMT:
+      return "INSERT";
+    case PG_QUERY__NODE__NODE_UPDATE_STMT:
+      return "UPDATE";
+    case PG_QUERY__NODE__NODE_DELETE_STMT:
+      return "DELETE";
+    case PG_QUERY__NODE__NODE_MERGE_STMT:
+      return "MERGE";
+    case PG_QUERY__NODE__NODE_SELECT_STMT:
+      return "SELECT";
+    default:
+      return "";
+  }
 }
 
 int node_location(const PgQuery__Node* n) {

@@ -30,6 +30,15 @@ std::string dotted(std::span<PgQuery__Node* const> names);
 // The unqualified last element of a name list.
 std::string_view last_name(std::span<PgQuery__Node* const> names);
 
+// A utility statement's parenthesised option list (REINDEX (CONCURRENTLY), VACUUM (FULL false)):
+// whether option `name` is on. The parser gives the value as a String or Integer node, not an
+// A_Const: a bare option is on, `false` / `off` / `0` turn it off (PostgreSQL's defGetBoolean).
+bool option_enabled(std::span<PgQuery__Node* const> options, std::string_view name);
+
+// What a message calls a statement: "ALTER TABLE", "DROP INDEX CONCURRENTLY", "LOCK TABLE", ...
+// Empty for statement kinds it does not name.
+std::string statement_kind(const PgQuery__Node* stmt);
+
 // Location of a node, whatever its kind (-1 when the kind has none).
 int node_location(const PgQuery__Node* n);
 

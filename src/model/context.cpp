@@ -79,6 +79,8 @@ FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
   if (settings_.assume_in_transaction) {
     in_tx_ = true;
     assumed_tx_ = true;
+    lock_timeout_.begin();
+    statement_timeout_.begin();
   }
 }
 
@@ -89,7 +91,7 @@ bool FileContext::is_new_table(const QualifiedName& n) const {
 
 std::optional<Volatility> FileContext::user_function_volatility(std::string_view schema,
                                                                 std::string_view name) const {
-  std::string s = schema.empty() ? default_schema_ : std::string(schema);
+  std::string s = schema.empty() ? default_schema_.current : std::string(schema);
   auto it = functions_.find({s, std::string(name)});
   if (it == functions_.end()) return std::nullopt;
   return it->second;
@@ -101,30 +103,11 @@ UserFunctionLookup FileContext::function_lookup() const {
   };
 }
 
-void FileContext::set_timezone(Tri utc, bool local) {
-  // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
-  if (local && !in_tx_) return;
-  if (in_tx_) {
-    if (!timezone_before_tx_) timezone_before_tx_ = timezone_utc_;
-    if (!local) timezone_session_in_tx_ = utc;
-  }
-  timezone_utc_ = utc;
-}
-
 void FileContext::end_transaction(bool committed) {
-  // COMMIT keeps the last session-level SET of the transaction and drops SET LOCAL; ROLLBACK
-  // restores the value from before the transaction.
-  if (timezone_before_tx_) {
-    timezone_utc_ =
-        committed && timezone_session_in_tx_ ? *timezone_session_in_tx_ : *timezone_before_tx_;
-    timezone_before_tx_.reset();
-    timezone_session_in_tx_.reset();
-  }
-  if (lock_timeout_ && lock_timeout_->transaction == tx_id_ && (lock_timeout_->local || !committed))
-    lock_timeout_.reset();
-  if (statement_timeout_ && statement_timeout_->transaction == tx_id_ &&
-      (statement_timeout_->local || !committed))
-    statement_timeout_.reset();
+  lock_timeout_.end(committed);
+  statement_timeout_.end(committed);
+  timezone_utc_.end(committed);
+  default_schema_.end(committed);
   in_tx_ = false;
   assumed_tx_ = false;
   tx_start_.reset();
@@ -137,6 +120,10 @@ void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Sta
       if (!in_tx_) {
         in_tx_ = true;
         tx_start_ = stmt.span;
+        lock_timeout_.begin();
+        statement_timeout_.begin();
+        timezone_utc_.begin();
+        default_schema_.begin();
       }
       break;
     case PG_QUERY__TRANSACTION_STMT_KIND__TRANS_STMT_COMMIT:
@@ -153,23 +140,20 @@ void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Sta
 
 void FileContext::set_value(std::string_view name, std::optional<std::string> value, bool local,
                             const Statement& stmt) {
-  auto assign = [&](std::optional<SettingValue>& slot) {
-    if (!value || disables_timeout(*value)) {
-      slot.reset();
-      return;
-    }
-    // SET LOCAL outside a transaction block has no effect (PostgreSQL only warns).
-    if (local && !in_tx_) return;
-    slot = SettingValue{*value, stmt.span, local, tx_id_};
+  auto assign = [&](TransactionalSetting& slot) {
+    std::optional<SettingValue> v;
+    if (value && !disables_timeout(*value)) v = SettingValue{*value, stmt.span, local, tx_id_};
+    slot.set(v, local, in_tx_);
   };
   if (name == "lock_timeout") {
     assign(lock_timeout_);
   } else if (name == "statement_timeout") {
     assign(statement_timeout_);
   } else if (name == "timezone") {
-    set_timezone(value ? (is_utc_zone(*value) ? Tri::Yes : Tri::No) : Tri::Maybe, local);
+    timezone_utc_.set(value ? (is_utc_zone(*value) ? Tri::Yes : Tri::No) : Tri::Maybe, local,
+                      in_tx_);
   } else if (name == "search_path") {
-    default_schema_ = value ? *value : "public";
+    default_schema_.set(value ? *value : "public", local, in_tx_);
   }
 }
 
@@ -192,7 +176,7 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
       if (s.n_args >= 1) value = const_text(s.args[0]);
       if (!value) {
         // SET TIME ZONE INTERVAL '...' and other forms: the value is not a plain constant.
-        if (name == "timezone") set_timezone(Tri::Maybe, s.is_local);
+        if (name == "timezone") timezone_utc_.set(Tri::Maybe, s.is_local, in_tx_);
         return;
       }
       set_value(name, value, s.is_local, stmt);
@@ -203,10 +187,11 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
       set_value(name, std::nullopt, s.is_local, stmt);
       break;
     case PG_QUERY__VARIABLE_SET_KIND__VAR_RESET_ALL:
-      lock_timeout_.reset();
-      statement_timeout_.reset();
-      set_timezone(Tri::Maybe, false);
-      default_schema_ = "public";
+      // RESET ALL is a plain SET of every setting to its default.
+      lock_timeout_.reset_all(std::nullopt);
+      statement_timeout_.reset_all(std::nullopt);
+      timezone_utc_.reset_all(Tri::Maybe);
+      default_schema_.reset_all("public");
       break;
     default:
       break;
@@ -216,7 +201,7 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
-  bool track_unprotected = !lock_timeout_ && !first_unprotected_;
+  bool track_unprotected = !lock_timeout_.current && !first_unprotected_;
   const Effect* held_effect = (in_tx_ || track_unprotected) ? &effect() : nullptr;
   if (track_unprotected) {
     const RelationLock* l = held_effect->strongest_on_existing();
@@ -225,7 +210,7 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
   const ProtobufCMessage* m = unwrap(stmt.node);
   if (m) {
     ReplayState state;
-    state.default_schema = default_schema_;
+    state.default_schema = default_schema_.current;
     state.origin = Origin::ThisFile;
     state.transaction = tx_id_;
     state.statement = stmt.index;
@@ -240,12 +225,12 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
       if (set_config_call(*sel, &name, &value, &local)) set_value(name, value, local, stmt);
     } else if (const auto* f = as<PgQuery__CreateFunctionStmt>(m)) {
       auto names = items(f->funcname, f->n_funcname);
-      std::string schema =
-          names.size() >= 2 ? std::string(string_value(names[names.size() - 2])) : default_schema_;
+      std::string schema = names.size() >= 2 ? std::string(string_value(names[names.size() - 2]))
+                                             : default_schema_.current;
       functions_[{schema, std::string(last_name(names))}] = volatility_option(*f);
     }
   }
-  if (lock_timeout_) first_unprotected_.reset();
+  if (lock_timeout_.current) first_unprotected_.reset();
   if (in_tx_ && held_effect) {
     for (const RelationLock& l : held_effect->locks)
       held_.push_back(HeldLock{l, stmt.index, stmt.span});

@@ -37,6 +37,30 @@ struct SettingValue {
   int transaction = 0;
 };
 
+// A timeout as PostgreSQL's GUC stack keeps it across a transaction: SET LOCAL lasts until the
+// transaction ends, SET until the end of the session unless its transaction rolls back; either
+// way the value from before the transaction comes back.
+// A setting as PostgreSQL scopes it to transactions: SET LOCAL lasts until the transaction
+// ends, a plain SET inside a transaction survives COMMIT but not ROLLBACK, and SET LOCAL
+// outside a transaction block has no effect.
+template <class T>
+struct Transactional {
+  T current{};       // in effect now
+  T after_commit{};  // what COMMIT keeps: the last plain SET's value
+  T before{};        // what ROLLBACK restores
+
+  void begin() { before = after_commit = current; }
+  void end(bool committed) { current = committed ? after_commit : before; }
+  void set(T value, bool local, bool in_transaction) {
+    if (local && !in_transaction) return;
+    current = value;
+    if (!local) after_commit = std::move(value);
+  }
+  // RESET ALL and similar session-wide changes.
+  void reset_all(T value) { current = after_commit = std::move(value); }
+};
+using TransactionalSetting = Transactional<std::optional<SettingValue>>;
+
 struct HeldLock {
   RelationLock lock;
   size_t statement = 0;  // index of the statement that took it
@@ -60,20 +84,22 @@ class FileContext {
   std::optional<Span> transaction_start() const { return tx_start_; }
 
   // --- settings seen so far (a value of 0 disables a timeout and is not recorded)
-  const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_; }
-  const std::optional<SettingValue>& statement_timeout() const { return statement_timeout_; }
-  Tri session_timezone_utc() const { return timezone_utc_; }
+  const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_.current; }
+  const std::optional<SettingValue>& statement_timeout() const {
+    return statement_timeout_.current;
+  }
+  Tri session_timezone_utc() const { return timezone_utc_.current; }
   // The first statement, since lock_timeout was last unset, whose lock blocked reads or writes
   // of an existing relation (so a rule can report the first such statement once, not each).
   std::optional<size_t> blocking_without_lock_timeout() const { return first_unprotected_; }
-  const std::string& default_schema() const { return default_schema_; }
+  const std::string& default_schema() const { return default_schema_.current; }
 
   // --- names and objects
   QualifiedName resolve(const PgQuery__RangeVar* rv) const {
-    return migsafe::resolve(rv, default_schema_);
+    return migsafe::resolve(rv, default_schema_.current);
   }
   QualifiedName resolve_list(PgQuery__Node* const* items, size_t n) const {
-    return migsafe::resolve_list(items, n, default_schema_);
+    return migsafe::resolve_list(items, n, default_schema_.current);
   }
   const Catalog& catalog() const { return catalog_; }
   // Created earlier in this file (or change set): new and empty, nobody reads it yet.
@@ -94,7 +120,6 @@ class FileContext {
   void apply_set(const PgQuery__VariableSetStmt& s, const Statement& stmt);
   void set_value(std::string_view name, std::optional<std::string> value, bool local,
                  const Statement& stmt);
-  void set_timezone(Tri utc, bool local);
   void end_transaction(bool committed);
 
   const SourceFile& file_;
@@ -103,14 +128,11 @@ class FileContext {
   bool assumed_tx_ = false;
   int tx_id_ = 1;
   std::optional<Span> tx_start_;
-  std::optional<SettingValue> lock_timeout_;
-  std::optional<SettingValue> statement_timeout_;
+  TransactionalSetting lock_timeout_;
+  TransactionalSetting statement_timeout_;
   std::optional<size_t> first_unprotected_;
-  Tri timezone_utc_ = Tri::Maybe;
-  // Changed inside the open transaction: the value before it, and the last session-level SET.
-  std::optional<Tri> timezone_before_tx_;
-  std::optional<Tri> timezone_session_in_tx_;
-  std::string default_schema_ = "public";
+  Transactional<Tri> timezone_utc_{Tri::Maybe, Tri::Maybe, Tri::Maybe};
+  Transactional<std::string> default_schema_{"public", "public", "public"};
   Catalog catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;

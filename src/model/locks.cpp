@@ -638,14 +638,7 @@ Effect rename_stmt(const Builder& b, const PgQuery__RenameStmt& s) {
 
 Effect reindex_stmt(const Builder& b, const PgQuery__ReindexStmt& s) {
   Effect e;
-  bool concurrent = false;
-  for (const PgQuery__Node* p : items(s.params, s.n_params)) {
-    const auto* d = as<PgQuery__DefElem>(p);
-    if (d && d->defname && std::string_view(d->defname) == "concurrently") {
-      auto v = const_text(d->arg);
-      concurrent = !v || (*v != "false" && *v != "0" && *v != "off");
-    }
-  }
+  bool concurrent = option_enabled(items(s.params, s.n_params), "concurrently");
   QualifiedName rel = b.ctx().resolve(s.relation);
   e.builds_index = true;
   Builder::scan(e, Tri::Yes, "rebuilding an index reads the whole table");
@@ -679,14 +672,7 @@ Effect reindex_stmt(const Builder& b, const PgQuery__ReindexStmt& s) {
 
 Effect vacuum_stmt(const Builder& b, const PgQuery__VacuumStmt& s) {
   Effect e;
-  bool full = false;
-  for (const PgQuery__Node* o : items(s.options, s.n_options)) {
-    const auto* d = as<PgQuery__DefElem>(o);
-    if (!d || !d->defname) continue;
-    auto v = const_text(d->arg);
-    bool on = !v || (*v != "false" && *v != "0" && *v != "off");
-    if (std::string_view(d->defname) == "full") full = on;
-  }
+  bool full = option_enabled(items(s.options, s.n_options), "full");
   if (s.is_vacuumcmd) e.no_transaction_block = true;
   LockMode m = full ? LockMode::AccessExclusive : LockMode::ShareUpdateExclusive;
   if (full)
