@@ -116,7 +116,18 @@ class TextReporter : public Reporter {
       out_ << gutter_pad << style_.paint(" |", "1;34") << " " << std::string(from - 1, ' ')
            << style_.paint(std::string(len, '^'), severity_color(f.severity)) << "\n";
     }
-    if (!f.help.empty()) out_ << gutter_pad << style_.paint(" = help: ", "1") << f.help << "\n";
+    if (!f.help.empty()) {
+      // Multi-line help (a recipe) stays indented under its label.
+      std::string indent = "\n" + gutter_pad + "         ";
+      std::string help;
+      for (char ch : f.help) {
+        if (ch == '\n')
+          help += indent;
+        else
+          help += ch;
+      }
+      out_ << gutter_pad << style_.paint(" = help: ", "1") << help << "\n";
+    }
     for (const Related& r : f.related) {
       Position p = file.position(r.span.begin);
       out_ << gutter_pad << style_.paint(" = note: ", "1") << r.message

@@ -1,0 +1,62 @@
+// The README's output samples are real: each "$ migsafe ..." block between the samples
+// markers is run from the repository root and must print exactly what the README shows
+// (the SARIF sample shows the first result only, compared as JSON).
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "helpers.hpp"
+
+namespace migsafe::test {
+namespace {
+
+struct Sample {
+  std::string args;
+  std::string pointer;  // JSON pointer when the block shows only part of a JSON document
+  std::string expected;
+};
+
+std::vector<Sample> samples() {
+  std::string readme = read_text("README.md");
+  size_t a = readme.find("<!-- samples:begin -->"), b = readme.find("<!-- samples:end -->");
+  EXPECT_NE(a, std::string::npos);
+  EXPECT_NE(b, std::string::npos);
+  std::string section = readme.substr(a, b - a);
+  std::vector<Sample> out;
+  std::regex block(R"(```\n\$ migsafe ([^\n#]*?)(?:\s+# (\S+))?\n([\s\S]*?)```)");
+  for (std::sregex_iterator it(section.begin(), section.end(), block), e; it != e; ++it) {
+    Sample s{(*it)[1], (*it)[2], (*it)[3]};
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+std::string to_pointer(const std::string& jq) {
+  // ".runs[0].results[0]" -> "/runs/0/results/0"
+  std::string p;
+  std::regex part(R"(\.([a-zA-Z_]+)|\[(\d+)\])");
+  for (std::sregex_iterator it(jq.begin(), jq.end(), part), e; it != e; ++it)
+    p += "/" + ((*it)[1].matched ? (*it)[1].str() : (*it)[2].str());
+  return p;
+}
+
+TEST(Readme, OutputSamplesMatchTheBinary) {
+  auto all = samples();
+  ASSERT_GE(all.size(), 4u) << "text, gcc, json and sarif samples expected";
+  for (const Sample& s : all) {
+    auto r = run_migsafe("check --color never " + s.args.substr(s.args.find(' ') + 1) + "", "",
+                         "cd '" + source_dir() + "' && ");
+    if (s.pointer.empty()) {
+      EXPECT_EQ(r.out, s.expected)
+          << "migsafe " << s.args << "\nregenerate: scripts/update-readme-samples.sh";
+    } else {
+      auto got =
+          nlohmann::json::parse(r.out).at(nlohmann::json::json_pointer(to_pointer(s.pointer)));
+      EXPECT_EQ(got, nlohmann::json::parse(s.expected)) << "migsafe " << s.args;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace migsafe::test
