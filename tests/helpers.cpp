@@ -1,5 +1,7 @@
 #include "helpers.hpp"
 
+#include "config/resolver.hpp"
+
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -26,8 +28,9 @@ FileResult lint(const std::string& sql, const std::vector<std::string>& rules,
                 LintSettings settings) {
   RuleSelection sel;
   sel.select = rules;
-  LintPlan plan(std::move(settings), sel);
-  return lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
+  FilePlan plan;
+  plan.plan = std::make_shared<const LintPlan>(std::move(settings), sel);
+  return lint_file(std::make_shared<const SourceFile>("test.sql", sql), plan);
 }
 
 std::vector<std::string> rule_ids(const FileResult& r) {

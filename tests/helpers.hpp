@@ -11,7 +11,7 @@ namespace migsafe::test {
 std::string source_dir();
 std::string read_text(const std::string& path);  // relative to the repository root, or absolute
 
-// Lints `sql` with only `rules` enabled (all rules when empty).
+// Lints `sql` with only `rules` enabled (all rules when empty), inline suppressions applied.
 FileResult lint(const std::string& sql, const std::vector<std::string>& rules = {},
                 LintSettings settings = {});
 std::vector<std::string> rule_ids(const FileResult& r);

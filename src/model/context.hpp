@@ -26,6 +26,9 @@ struct LintSettings {
   // The tool that runs the migration wraps the whole file in one transaction (Flyway, Django,
   // Rails, Alembic by default).
   bool assume_in_transaction = false;
+  // The migration framework named by --framework or the config file's `framework` key (one of
+  // kFrameworks in config/config.hpp); empty when not set.
+  std::string framework;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
 };

@@ -10,6 +10,8 @@ void RunSummary::add(const FileResult& r) {
   statements += r.statements;
   if (!r.error.empty()) ++unreadable;
   if (!r.findings.empty()) ++files_with_findings;
+  for (const SuppressedFinding& s : r.suppressed)
+    ++(s.kind == SuppressedFinding::Kind::Baseline ? baselined : suppressed);
   for (const Finding& f : r.findings) {
     switch (f.severity) {
       case Severity::Error:
