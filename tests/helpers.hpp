@@ -1,6 +1,7 @@
 // Shared helpers for the tests: lint a string, read repository files, run the CLI.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -25,5 +26,26 @@ struct CommandResult {
 // `prefix` goes before the binary (e.g. "runuser -u nobody --").
 CommandResult run_migsafe(const std::string& args, const std::string& input = "",
                           const std::string& prefix = "");
+
+// A fresh directory under /tmp for one test, removed afterwards.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // Writes `text` to `rel` (parents created); returns the absolute path.
+  std::string write(const std::string& rel, const std::string& text) const;
+  std::string read(const std::string& rel) const;
+  std::string path(const std::string& rel = "") const;
+  // A shell prefix that runs the command inside `rel`: "cd '<dir>/<rel>' && ".
+  std::string cd(const std::string& rel = "") const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Single-quotes `s` for the shell.
+std::string q(const std::string& s);
 
 }  // namespace migsafe::test

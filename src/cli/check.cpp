@@ -42,9 +42,14 @@ Command add_check_command(CLI::App& app) {
   auto* tx =
       cmd->add_flag("--assume-in-transaction,!--no-assume-in-transaction", flags->in_transaction,
                     "The tool running the migration wraps each file in a transaction");
+  // One argument per occurrence (comma-separated, or repeat the flag), so that a second path
+  // after `--select a dir1 dir2` is never read as a rule.
   auto* select = cmd->add_option("--select", flags->select, "Only these rules (comma-separated)")
-                     ->delimiter(',');
-  cmd->add_option("--ignore", flags->ignore, "Skip these rules (comma-separated)")->delimiter(',');
+                     ->delimiter(',')
+                     ->allow_extra_args(false);
+  cmd->add_option("--ignore", flags->ignore, "Skip these rules (comma-separated)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
   auto* fail_on = cmd->add_option("--fail-on", flags->fail_on,
                                   "Lowest severity that makes the exit code 1 (default error)")
                       ->check(CLI::IsMember({"error", "warning", "info", "never"}));

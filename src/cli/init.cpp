@@ -17,7 +17,7 @@ Command add_init_command(CLI::App& app) {
   cmd->add_option("dir", *dir, "Where to write .migsafe.toml (default: the current directory)");
   return Command{cmd, [dir] {
                    namespace fs = std::filesystem;
-                   fs::path target = fs::path(*dir) / kConfigFileName;
+                   fs::path target = (fs::path(*dir) / kConfigFileName).lexically_normal();
                    std::error_code ec;
                    if (!fs::is_directory(*dir, ec)) {
                      std::cerr << "migsafe: " << *dir << ": not a directory\n";

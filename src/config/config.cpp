@@ -64,7 +64,10 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string_vi
   std::string best;
   size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
   for (std::string_view c : candidates) {
-    size_t d = distance(name, c);
+    // A truncated name (report_squawk for report_squawk_comments) is a likely slip too.
+    bool prefix =
+        name.size() >= 4 && (c.substr(0, name.size()) == name || name.substr(0, c.size()) == c);
+    size_t d = prefix ? 1 : distance(name, c);
     if (d < best_distance) {
       best_distance = d;
       best = std::string(c);
