@@ -80,11 +80,17 @@ class GithubReporter : public Reporter {
     }
   }
 
+  // A plain line for the job log (not a command): what the run found.
   void end(const RunSummary& s) override {
-    out_ << fmt::format("migsafe: {} errors, {} warnings, {} notes in {} files", s.errors,
-                        s.warnings, s.infos, s.files);
+    auto plural = [](size_t n, std::string_view word) {
+      return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+    };
+    out_ << fmt::format("migsafe: {}, {}, {} in {}", plural(s.errors, "error"),
+                        plural(s.warnings, "warning"), plural(s.infos, "note"),
+                        plural(s.files, "file"));
     if (s.suppressed || s.baselined)
-      out_ << fmt::format(" ({} suppressed, {} baselined)", s.suppressed, s.baselined);
+      out_ << fmt::format(" ({} suppressed by comments, {} in the baseline)", s.suppressed,
+                          s.baselined);
     out_ << "\n";
     out_.flush();
   }
