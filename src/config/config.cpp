@@ -123,13 +123,17 @@ class Parser {
                       static_cast<unsigned>(at.begin.column), key, problem);
   }
 
+  // `where` always follows "unknown key"; `otherwise` only when no close name is found.
   [[noreturn]] void unknown_key(const toml::key& k, const std::string& dotted,
                                 const std::vector<std::string_view>& allowed,
-                                std::string_view where) const {
+                                std::string_view where, std::string_view otherwise = "") const {
     std::string hint = did_you_mean(k.str(), allowed);
     std::string problem = "unknown key";
     if (!where.empty()) problem += fmt::format(" {}", where);
-    if (!hint.empty()) problem += fmt::format(" (did you mean '{}'?)", hint);
+    if (!hint.empty())
+      problem += fmt::format(" (did you mean '{}'?)", hint);
+    else if (!otherwise.empty())
+      problem += fmt::format(" {}", otherwise);
     fail(k.source(), dotted, problem);
   }
 
@@ -253,7 +257,7 @@ class Parser {
         } else {
           std::vector<std::string_view> allowed = {"severity", "enabled"};
           for (const RuleOption& o : meta.options) allowed.push_back(o.name);
-          unknown_key(ok, option_key, allowed,
+          unknown_key(ok, option_key, allowed, "",
                       meta.options.empty()
                           ? fmt::format("({} has no options; use severity or enabled)", id)
                           : fmt::format("(options of {}: {})", id,

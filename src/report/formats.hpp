@@ -23,8 +23,8 @@ std::string display_path(const std::string& path, const std::string& base_dir);
 std::string github_escape_data(std::string_view text);
 std::string github_escape_property(std::string_view text);
 // Text for XML 1.0 attributes (or element content): markup characters escaped, invalid UTF-8
-// and characters XML forbids replaced with U+FFFD; in attributes, tabs and line breaks are
-// character references so that parsers keep them.
+// and characters XML forbids replaced with U+FFFD; in attributes also quotes, and tabs and line
+// breaks become character references so that parsers keep them.
 std::string xml_escape(std::string_view text, bool attribute = true);
 // Collapses a message onto one line (for line-oriented formats).
 std::string one_line(std::string_view text);

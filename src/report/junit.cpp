@@ -30,10 +30,10 @@ std::string xml_escape(std::string_view text, bool attribute) {
           out += "&gt;";
           break;
         case '"':
-          out += "&quot;";
+          out += attribute ? "&quot;" : "\"";
           break;
         case '\'':
-          out += "&apos;";
+          out += attribute ? "&apos;" : "'";
           break;
         case '\t':
           out += attribute ? "&#9;" : "\t";
