@@ -3,6 +3,8 @@
 // files, [[overrides]] by glob, exclude, flags winning over the file, and `migsafe init`.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -338,6 +340,30 @@ TEST(Config, StdinUsesTheConfigOfItsFilename) {
   std::string sql = "CREATE INDEX i ON t (a);\n";
   EXPECT_EQ(run_migsafe("check --stdin-filename svc/V1.sql -", sql, d.cd()).exit_code, 0);
   EXPECT_EQ(run_migsafe("check --stdin-filename other/V1.sql -", sql, d.cd()).exit_code, 1);
+}
+
+// A declared option is documented on the rule's page (under "## Options") and set through the
+// config file; Check::option() returns the declared fallback when it is unset.
+TEST(Config, DeclaredOptionsAreDocumented) {
+  size_t options = 0;
+  for (const auto& r : all_rules()) {
+    if (r.meta.options.empty()) continue;
+    std::string page = read_text("docs/rules/" + std::string(r.meta.id) + ".md");
+    size_t at = page.find("\n## Options\n");
+    ASSERT_NE(at, std::string::npos) << r.meta.id;
+    std::string section = page.substr(at, page.find("\n## ", at + 1) - at);
+    for (const RuleOption& o : r.meta.options) {
+      ++options;
+      EXPECT_NE(section.find("`" + std::string(o.name) + "`"), std::string::npos)
+          << r.meta.id << ": option " << o.name << " is not documented";
+      EXPECT_FALSE(o.help.empty());
+      std::string value = o.kind == RuleOption::Kind::String ? "\"x\"" : std::string(o.fallback);
+      EXPECT_NO_THROW(
+          parse_config(fmt::format("[rules.{}]\n{} = {}\n", r.meta.id, o.name, value), "x.toml"))
+          << r.meta.id << "." << o.name;
+    }
+  }
+  EXPECT_GE(options, 1u);
 }
 
 TEST(Init, WritesAStarterThatParsesAndRefusesToOverwrite) {

@@ -3,6 +3,7 @@
 // (the SARIF sample shows the first result only, compared as JSON).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -71,15 +72,21 @@ TEST(Readme, CiFormatSamplesMatchTheBinary) {
   check_samples(all);
 }
 
-// Every TOML block in the README is a valid config file, and the pre-commit snippet is what
-// `migsafe init` prints.
+// Every TOML block in the README and the rule pages is a valid config file, and the
+// pre-commit snippet is what `migsafe init` prints.
 TEST(Readme, ConfigExamplesParse) {
   std::string readme = read_text("README.md");
+  std::vector<std::string> pages = {"README.md"};
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/docs/rules"))
+    pages.push_back("docs/rules/" + e.path().filename().string());
   std::regex block(R"(```toml\n([\s\S]*?)```)");
   size_t n = 0;
-  for (std::sregex_iterator it(readme.begin(), readme.end(), block), e; it != e; ++it, ++n)
-    EXPECT_NO_THROW(parse_config((*it)[1].str(), "README.md")) << (*it)[1].str();
-  EXPECT_GE(n, 1u);
+  for (const auto& page : pages) {
+    std::string text = read_text(page);
+    for (std::sregex_iterator it(text.begin(), text.end(), block), e; it != e; ++it, ++n)
+      EXPECT_NO_THROW(parse_config((*it)[1].str(), page)) << page << ":\n" << (*it)[1].str();
+  }
+  EXPECT_GE(n, 3u);
   EXPECT_NE(readme.find("```yaml\n" + pre_commit_snippet() + "```"), std::string::npos);
   // The config error shown in the README is the one migsafe prints.
   std::smatch m;
