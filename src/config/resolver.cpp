@@ -100,13 +100,13 @@ FilePlan ConfigResolver::resolve(const std::string& path) {
     if (l->fail_on) out.fail_on = *l->fail_on;
   if (cli_.fail_on) out.fail_on = *cli_.fail_on;
   auto it = plans_.find(key);
-  if (it == plans_.end()) it = plans_.emplace(key, plan_for(cfg.get(), layers)).first;
+  if (it == plans_.end()) it = plans_.emplace(key, plan_for(layers)).first;
   out.plan = it->second;
   return out;
 }
 
 std::shared_ptr<const LintPlan> ConfigResolver::plan_for(
-    const ConfigFile*, const std::vector<const ConfigLayer*>& layers) {
+    const std::vector<const ConfigLayer*>& layers) {
   const auto& rules = all_rules();
   LintSettings settings;
   std::vector<bool> enabled(rules.size());

@@ -47,8 +47,7 @@ class ConfigResolver {
 
  private:
   std::shared_ptr<const ConfigFile> config_for(const std::string& path);
-  std::shared_ptr<const LintPlan> plan_for(const ConfigFile* cfg,
-                                           const std::vector<const ConfigLayer*>& layers);
+  std::shared_ptr<const LintPlan> plan_for(const std::vector<const ConfigLayer*>& layers);
 
   CliOverrides cli_;
   std::shared_ptr<const ConfigFile> fixed_;

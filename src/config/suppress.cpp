@@ -239,11 +239,9 @@ class Filter {
   void report_unused(std::vector<Finding>& out) {
     int rule = enabled_rule(kUnusedSuppressionRule);
     if (rule < 0) return;
-    bool squawk_too =
-        plan_.options(static_cast<size_t>(rule)).count("report_squawk_comments")
-            ? plan_.options(static_cast<size_t>(rule)).find("report_squawk_comments")->second !=
-                  "false"
-            : true;
+    const RuleOptions& options = plan_.options(static_cast<size_t>(rule));
+    auto squawk_option = options.find("report_squawk_comments");
+    bool squawk_too = squawk_option == options.end() || squawk_option->second != "false";
     std::vector<std::string_view> ids;
     for (const auto& r : all_rules()) ids.push_back(r.meta.id);
     for (size_t i = 0; i < sups_.size(); ++i) {
