@@ -77,8 +77,14 @@ void finish(Check& c) {
     if (!rv || exempt) continue;
     // From CREATE to the end of the table's name.
     Tokens tokens(c.file().text(st.span), st.span.begin);
-    Span at = tokens.token_at(st.at(rv->location));
-    Span span{st.span.begin, at.empty() ? st.span.end : at.end};
+    Span span = st.span;
+    if (auto first = tokens.first_at(st.at(rv->location))) {
+      // schema.name: the name runs on over `.` and the next part.
+      const auto& all = tokens.all();
+      size_t k = *first;
+      while (k + 2 < all.size() && tokens.text_of(all[k + 1]) == ".") k += 2;
+      span.end = all[k].end;
+    }
     std::string shown = table.name.display();
     auto finding = c.report(
         span, fmt::format("table {} has no primary key: its rows cannot be told apart, logical "
