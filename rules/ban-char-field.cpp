@@ -30,7 +30,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
   long long n = u->type.mods.size() == 1 ? u->type.mods[0] : 1;
   std::string col = quote_ident(u->column);
   auto finding = c.report(
-      u->type_span,
+      type_span(*u, c),
       fmt::format("{} is char({}): every value is padded with spaces to {} character{}; the "
                   "padding is ignored in comparisons, returned to clients, and dropped when the "
                   "value becomes text ({} || 'x')",
@@ -41,7 +41,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
       col, col, n, n));
   if (u->site == ColumnSite::AlterType) return;
   // Not applied on its own: existing code may rely on the padding.
-  finding.fix(type_fix(*u, fmt::format("Declare {} text", col), "text", false));
+  finding.fix(type_fix(*u, c, fmt::format("Declare {} text", col), "text", false));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__ColumnDef>(visit)}}};

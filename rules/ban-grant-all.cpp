@@ -77,12 +77,31 @@ void visit(const PgQuery__GrantStmt& s, Check& c) {
   const auto* outer = c.ancestor<PgQuery__AlterDefaultPrivilegesStmt>();
   std::string to = grantees(s);
   std::string_view privileges = suggestion(s.objtype);
-  auto f = c.report(
-      c.statement_span(),
-      fmt::format("GRANT ALL gives {} every privilege on {}: on tables that includes TRUNCATE "
-                  "and TRIGGER (empty them, or run its own code on every write), on schemas and "
-                  "databases CREATE",
-                  to, outer ? "every object created from now on" : "these objects"));
+  std::string_view extra;
+  switch (s.objtype) {
+    case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      extra =
+          "TRUNCATE, TRIGGER and REFERENCES: it can empty the tables at once or attach its own "
+          "code to every write";
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+      extra = "UPDATE: it can reset the sequences with setval()";
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+      extra =
+          "CREATE: it can create objects there, including ones that shadow what other code "
+          "finds through search_path";
+      break;
+    case PG_QUERY__OBJECT_TYPE__OBJECT_DATABASE:
+      extra = "CREATE: it can create schemas in the database";
+      break;
+    default:
+      extra = "every privilege the object type has, now and in later PostgreSQL versions";
+  }
+  auto f =
+      c.report(c.statement_span(),
+               fmt::format("GRANT ALL gives {} more than it needs on {}, including {}", to,
+                           outer ? "every object created from now on" : "these objects", extra));
   f.help(fmt::format("Grant only what {} uses, e.g. `GRANT {} ON ... TO {}`.", to, privileges, to));
 }
 

@@ -63,9 +63,9 @@ void visit(const PgQuery__GrantStmt& s, Check& c) {
   auto f = c.report(
       c.statement_span(),
       schema_create
-          ? std::string("GRANT CREATE ON SCHEMA ... TO PUBLIC lets every role create objects "
-                        "there, including functions and operators that shadow the ones your code "
-                        "calls through search_path")
+          ? std::string("this grant gives PUBLIC CREATE on the schema: every role can create "
+                        "objects there, including functions and operators that shadow the ones "
+                        "your code calls through search_path")
           : fmt::format("this grant goes to PUBLIC, that is every role that exists or will ever "
                         "exist{}",
                         defaults ? ", for every object created from now on" : ""));

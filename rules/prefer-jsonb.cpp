@@ -26,7 +26,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
   if (!u || !u->type.schema.empty() || u->type.name != "json") return;
   std::string col = quote_ident(u->column);
   auto finding = c.report(
-      u->type_span,
+      type_span(*u, c),
       fmt::format("{} is json: every read re-parses the stored text, it has no equality operator "
                   "(=, DISTINCT, GROUP BY and UNION fail on it) and no GIN index support",
                   column_display(*u)));
@@ -36,7 +36,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
       col));
   if (u->site == ColumnSite::AlterType) return;
   // Not applied on its own: jsonb normalises key order, duplicates and whitespace.
-  finding.fix(type_fix(*u, fmt::format("Declare {} jsonb", col), "jsonb", false));
+  finding.fix(type_fix(*u, c, fmt::format("Declare {} jsonb", col), "jsonb", false));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__ColumnDef>(visit)}}};

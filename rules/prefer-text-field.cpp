@@ -30,7 +30,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
   std::string col = quote_ident(u->column);
   std::string table = u->table.display();
   auto finding = c.report(
-      u->type_span,
+      type_span(*u, c),
       fmt::format("{} is varchar({}): to change that limit later you need ALTER COLUMN TYPE, "
                   "which takes ACCESS EXCLUSIVE on {} (and rewrites it when the limit shrinks)",
                   column_display(*u), n, table));
@@ -42,7 +42,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
         col, check));
     // Not applied on its own: a too-long value then fails with check_violation (23514) instead
     // of string_data_right_truncation (22001), and a cast to varchar(n) no longer truncates.
-    finding.fix(type_fix(*u, fmt::format("Declare {} text {}", col, check),
+    finding.fix(type_fix(*u, c, fmt::format("Declare {} text {}", col, check),
                          fmt::format("text {}", check), false));
     return;
   }

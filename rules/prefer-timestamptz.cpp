@@ -29,7 +29,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
   std::string wanted = "timestamptz" + precision;
   std::string col = quote_ident(u->column);
   auto finding = c.report(
-      u->type_span,
+      type_span(*u, c),
       fmt::format("{} is timestamp without time zone: it stores wall-clock readings with no zone, "
                   "so values written from sessions in different time zones cannot be compared "
                   "and times around a daylight-saving change are ambiguous",
@@ -46,7 +46,7 @@ void visit(const PgQuery__ColumnDef& def, Check& c) {
   // Not applied on its own: drivers return zone-aware values for timestamptz (Python's
   // datetime, for one, cannot be compared with a naive one) and naive input is read in the
   // session's TimeZone.
-  finding.fix(type_fix(*u, fmt::format("Declare {} {}", col, wanted), wanted, false));
+  finding.fix(type_fix(*u, c, fmt::format("Declare {} {}", col, wanted), wanted, false));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__ColumnDef>(visit)}}};

@@ -113,7 +113,6 @@ std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c) {
   } else {
     return std::nullopt;
   }
-  u.type_span = type_span(c, *def.type_name);
   return u;
 }
 
@@ -233,11 +232,15 @@ std::optional<TypeRef> referenced_column_type(const ColumnUse& u, Check& c) {
   return stored_type(col->type);
 }
 
-Fix type_fix(const ColumnUse& u, std::string title, std::string replacement, bool safe) {
+Span type_span(const ColumnUse& u, Check& c) {
+  return type_span(c, *u.def->type_name);
+}
+
+Fix type_fix(const ColumnUse& u, Check& c, std::string title, std::string replacement, bool safe) {
   Fix fix;
   fix.title = std::move(title);
   fix.safe = safe;
-  fix.edits.push_back(Edit{u.type_span, std::move(replacement)});
+  fix.edits.push_back(Edit{type_span(u, c), std::move(replacement)});
   return fix;
 }
 
@@ -266,7 +269,7 @@ void check_integer_key_width(const PgQuery__ColumnDef& def, Check& c, std::strin
   std::string_view limit = is_int ? "2,147,483,647" : "32,767";
   std::string col = column_display(*u);
   auto finding = c.report(
-      u->type_span,
+      type_span(*u, c),
       fmt::format("{} is a key column declared {}: its values stop at {}, and from then on every "
                   "INSERT fails; widening it later rewrites {} and its indexes under ACCESS "
                   "EXCLUSIVE",
@@ -279,12 +282,23 @@ void check_integer_key_width(const PgQuery__ColumnDef& def, Check& c, std::strin
         u->table.display(), quote_ident(u->column), is_int ? 4 : 2));
     return;
   }
+  std::string_view narrow_name = is_int ? "integer" : "smallint";
+  std::string caveat;
+  if (const PgQuery__Constraint* ref = column_facts(def).references; ref && ref->pktable) {
+    // The referenced key's type is not known here (it was created before this migration).
+    caveat = fmt::format(
+        " If {} is itself {}, this column should match it: widen both together.",
+        c.ctx().resolve(ref->pktable).display() +
+            (ref->n_pk_attrs == 1 ? "." + quote_ident(string_value(ref->pk_attrs[0])) : "'s key"),
+        narrow_name);
+  }
   finding.help(fmt::format(
       "Declare it {} now, while nothing is stored in it: `{} {}`. It costs {} more bytes per row "
-      "and index entry, which is cheap next to a full-table rewrite later.",
-      wide, quote_ident(u->column), wide, is_int ? 4 : 6));
+      "and index entry, which is cheap next to a full-table rewrite later.{}",
+      wide, quote_ident(u->column), wide, is_int ? 4 : 6, caveat));
   // The column is new (a new table or a new column), so nothing stored changes.
-  finding.fix(type_fix(*u, fmt::format("Declare {} {}", quote_ident(u->column), wide), wide, true));
+  finding.fix(
+      type_fix(*u, c, fmt::format("Declare {} {}", quote_ident(u->column), wide), wide, true));
 }
 
 }  // namespace migsafe

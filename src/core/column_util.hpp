@@ -26,7 +26,6 @@ struct ColumnUse {
   const PgQuery__CreateStmt* create = nullptr;  // CreateTable
   const PgQuery__AlterTableCmd* cmd = nullptr;  // AddColumn, AlterType
   TypeRef type;
-  Span type_span;  // the base type in the source, without array brackets
 };
 
 // The column a visited ColumnDef defines or retypes, when it belongs to a plain table. Absent for
@@ -46,8 +45,12 @@ bool is_key_column(const ColumnUse& u, Check& c);
 // catalog shows it (nullopt when unknown or when the column references nothing).
 std::optional<TypeRef> referenced_column_type(const ColumnUse& u, Check& c);
 
-// A fix that replaces the column's base type with `replacement`.
-Fix type_fix(const ColumnUse& u, std::string title, std::string replacement, bool safe);
+// The source of the column's base type (without array brackets): where its findings point.
+// Scans the statement's tokens, so call it only when reporting.
+Span type_span(const ColumnUse& u, Check& c);
+
+// A fix that replaces the column's base type (type_span) with `replacement`.
+Fix type_fix(const ColumnUse& u, Check& c, std::string title, std::string replacement, bool safe);
 
 // `orders.id`, for messages.
 std::string column_display(const ColumnUse& u);
