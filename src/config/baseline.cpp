@@ -12,6 +12,7 @@
 
 #include "config/resolver.hpp"
 #include "core/discover.hpp"
+#include "core/secrets.hpp"
 #include "core/tokens.hpp"
 
 namespace migsafe {
@@ -73,9 +74,13 @@ std::vector<BaselineEntry> baseline_entries(const FileResult& r, const std::stri
   std::map<std::pair<std::string, std::string>, size_t> seen;
   for (const Finding& f : r.findings) {
     auto it = fingerprints.find(f.statement.begin);
-    if (it == fingerprints.end())
-      it = fingerprints.emplace(f.statement.begin, statement_fingerprint(r.file->text(f.statement)))
-               .first;
+    if (it == fingerprints.end()) {
+      // A secret never reaches the file: a hash of a short password next to the rest of an
+      // unparseable statement could be brute-forced (parsed statements' fingerprints ignore
+      // literal values anyway).
+      std::string text = mask(r.file->text(f.statement), f.statement.begin, f.redacted);
+      it = fingerprints.emplace(f.statement.begin, statement_fingerprint(text)).first;
+    }
     BaselineEntry e;
     e.path = path;
     e.rule = f.rule;

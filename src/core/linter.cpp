@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/check.hpp"
+#include "core/secrets.hpp"
 #include "model/locks.hpp"
 
 namespace migsafe {
@@ -95,6 +96,7 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
 
   const auto& rules = all_rules();
   FileContext ctx(*file, plan.settings());
+  ctx.set_statements(parsed.statements);
   TreeWalker walker;
   for (const Statement& stmt : parsed.statements) {
     std::optional<Effect> effect;
@@ -135,6 +137,7 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
     }
   }
   sort_findings(result.findings);
+  redact_secrets(*file, parsed.statements, result.findings);
   return result;
 }
 

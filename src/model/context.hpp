@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,11 +27,11 @@ struct LintSettings {
   // The tool that runs the migration wraps the whole file in one transaction (Flyway, Django,
   // Rails, Alembic by default).
   bool assume_in_transaction = false;
-  // The migration framework named by --framework or the config file's `framework` key (one of
-  // kFrameworks in config/config.hpp); empty when not set.
-  std::string framework;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
+  // The migration framework named by --framework or the config file's `framework` key (one of
+  // frameworks() in config/config.hpp); empty when not set.
+  std::string framework;
 };
 
 struct SettingValue {
@@ -76,6 +77,10 @@ class FileContext {
 
   const SourceFile& file() const { return file_; }
   const LintSettings& settings() const { return settings_; }
+  // Every statement of the file, in order (a rule that must know what comes later, or find the
+  // statement an earlier catalog entry came from, reads them here; the state is still "before").
+  std::span<const Statement> statements() const { return statements_; }
+  void set_statements(std::span<const Statement> all) { statements_ = all; }
   int pg_version() const { return settings_.pg_version; }
 
   // --- transaction state before the current statement
@@ -127,6 +132,7 @@ class FileContext {
 
   const SourceFile& file_;
   const LintSettings& settings_;
+  std::span<const Statement> statements_;
   bool in_tx_ = false;
   bool assumed_tx_ = false;
   int tx_id_ = 1;
