@@ -38,6 +38,13 @@ bool is_new_object_of_type(const FileContext& ctx, PgQuery__ObjectType type,
   }
 }
 
+bool is_new_column(const FileContext& ctx, const QualifiedName& table, std::string_view column) {
+  if (ctx.is_new_table(table)) return true;
+  const TableInfo* t = ctx.catalog().table(table);
+  const ColumnInfo* c = t ? t->column(column) : nullptr;
+  return c && is_new(c->origin);
+}
+
 std::vector<QualifiedName> existing_dropped(const PgQuery__DropStmt& s, const FileContext& ctx) {
   std::vector<QualifiedName> out;
   for (const PgQuery__Node* obj : items(s.objects, s.n_objects)) {

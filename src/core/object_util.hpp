@@ -22,6 +22,10 @@ namespace migsafe {
 bool is_new_object_of_type(const FileContext& ctx, PgQuery__ObjectType type,
                            const QualifiedName& name);
 
+// Whether `column` of `table` is new: the table or the column was created earlier in this
+// migration, so no running code reads or writes it yet.
+bool is_new_column(const FileContext& ctx, const QualifiedName& table, std::string_view column);
+
 // The objects a DROP statement names that existed before this migration, in order.
 std::vector<QualifiedName> existing_dropped(const PgQuery__DropStmt& s, const FileContext& ctx);
 
