@@ -73,7 +73,7 @@ void report(Check& c, Span span, const std::string& what, const std::string& nam
   std::string without = what + " ...";
   if (auto kw = last_word(c, "cascade"))
     without = sql_text_without(c, c.statement_span(), {Span{kw->begin, kw->end}});
-  if (!without.empty() && without.back() == ';') without.pop_back();
+  while (!without.empty() && (without.back() == ';' || without.back() == ' ')) without.pop_back();
   finding.help(fmt::format(
       "Drop without CASCADE first (on a copy of production, or with `BEGIN; {}; ROLLBACK;`): "
       "PostgreSQL refuses and lists what depends on {} (`DETAIL: ... depends on ...`). Drop or "
