@@ -314,18 +314,20 @@ TypeNarrowing narrowing_type_change(const TypeRef& from, const TypeRef& to, bool
                           : fmt::format("fractional seconds beyond {} digits are rounded", to_p);
   } else if (a == "timestamptz" && b == "timestamp") {
     r.loses =
-        "the time zone: each value becomes the wall-clock time in the session TimeZone, and the "
-        "instant it stood for is no longer recorded";
+        "each value becomes the wall-clock time in the session TimeZone, and the instant it "
+        "stood for is no longer recorded";
   } else if ((a == "timestamp" || a == "timestamptz") && b == "date") {
-    r.loses = "the time of day";
+    r.loses = "the time of day is dropped";
   } else if ((a == "timestamp" || a == "timestamptz") && (b == "time" || b == "timetz")) {
-    r.loses = "the date";
+    r.loses = "the date is dropped";
   } else if (a == "timetz" && b == "time") {
-    r.loses = "the time zone offset";
+    r.loses = "the time zone offset is dropped";
   } else if (a == "json" && b == "jsonb") {
-    r.loses = "duplicate object keys (only the last is kept), key order and whitespace";
+    r.loses =
+        "duplicate object keys are dropped (only the last is kept), and key order and whitespace "
+        "are lost";
   } else if (a == "inet" && b == "cidr") {
-    r.loses = "the host bits of each address (192.168.1.5/24 becomes 192.168.1.0/24)";
+    r.loses = "the host bits of each address are cleared (192.168.1.5/24 becomes 192.168.1.0/24)";
   }
   return r;
 }

@@ -51,7 +51,7 @@ TypeChange classify_type_change(const TypeRef& from, const TypeRef& to, bool usi
 // Both empty when nothing can be lost, or when a type is not one this table knows.
 struct TypeNarrowing {
   std::string fails;  // the values that make the statement fail: "values longer than 20 characters"
-  std::string loses;  // what changes silently: "digits after the 2nd decimal place are rounded"
+  std::string loses;  // a clause, what changes silently: "the time of day is dropped"
   bool any() const { return !fails.empty() || !loses.empty(); }
 };
 TypeNarrowing narrowing_type_change(const TypeRef& from, const TypeRef& to, bool explicit_cast);
