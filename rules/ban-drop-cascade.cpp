@@ -105,6 +105,12 @@ void visit_alter(const PgQuery__AlterTableCmd& cmd, Check& c) {
     const TableInfo* info = c.ctx().catalog().table(t->table);
     const ConstraintInfo* con = info ? info->constraint(cmd.name) : nullptr;
     if (con && is_new(con->origin)) return;
+    // Only a primary key or unique constraint has dependants (the foreign keys that use its
+    // index); CASCADE on a CHECK, foreign key or exclusion constraint drops nothing more.
+    ConstraintKind kind = constraint_kind(c.ctx(), t->table, cmd.name);
+    if (kind == ConstraintKind::Check || kind == ConstraintKind::ForeignKey ||
+        kind == ConstraintKind::Exclusion)
+      return;
   }
   std::string name = fmt::format("{}.{}", t->table_sql, quote_ident(cmd.name));
   report(c, c.subcommand_span(cmd), column ? "DROP COLUMN" : "DROP CONSTRAINT", name,

@@ -6,6 +6,7 @@
 #include "core/alter_util.hpp"
 #include "core/check.hpp"
 #include "core/node_util.hpp"
+#include "core/object_util.hpp"
 
 namespace migsafe {
 namespace {
@@ -22,22 +23,6 @@ const RuleMeta kMeta{
         "Replace the guarantee before removing it (create the new constraint first), or stop "
         "relying on it in the code and drop it in a later migration.",
 };
-
-// What the catalog knows of the constraint, else what PostgreSQL's generated name says.
-ConstraintKind kind_of(const ConstraintInfo* known, std::string_view name, bool* guessed) {
-  *guessed = false;
-  if (known && known->kind != ConstraintKind::Other) return known->kind;
-  *guessed = true;
-  auto ends = [&](std::string_view suffix) {
-    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
-  };
-  if (ends("_pkey")) return ConstraintKind::PrimaryKey;
-  if (ends("_fkey")) return ConstraintKind::ForeignKey;
-  if (ends("_excl")) return ConstraintKind::Exclusion;
-  if (ends("_key")) return ConstraintKind::Unique;
-  if (ends("_check") || ends("_not_null")) return ConstraintKind::Check;
-  return ConstraintKind::Other;
-}
 
 PgQuery__ConstrType contype_of(ConstraintKind k) {
   switch (k) {
@@ -114,7 +99,7 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
   const ConstraintInfo* known = info ? info->constraint(cmd.name) : nullptr;
   if (known && is_new(known->origin)) return;  // added earlier in this migration
   bool guessed = false;
-  ConstraintKind kind = kind_of(known, cmd.name, &guessed);
+  ConstraintKind kind = constraint_kind(c.ctx(), t->table, cmd.name, &guessed);
   if (kind == ConstraintKind::Check) return;
   if (kind != ConstraintKind::Other && replaced_in_statement(*t->stmt, kind)) return;
   std::string name = quote_ident(cmd.name);

@@ -85,10 +85,11 @@ std::optional<Renamed> describe(const PgQuery__RenameStmt& s, Check& c) {
       r.what = "index " + n.display();
       r.old_display = n.display();
       r.new_display = renamed_to(n);
-      r.breaks =
-          "only code that names the index breaks: query hints, ON CONFLICT ON CONSTRAINT when "
-          "the index backs a constraint (its constraint is renamed with it), and scripts that "
-          "REINDEX, CLUSTER or DROP it by name";
+      r.breaks = fmt::format(
+          "code that names {} fails (query hints, ON CONFLICT ON CONSTRAINT when it backs a "
+          "constraint, which is renamed with it, scripts that REINDEX, CLUSTER or DROP it by "
+          "name), though clients rarely name an index",
+          r.old_display);
       r.keep = "check that nothing names the index before renaming it";
       return r;
     }

@@ -55,7 +55,7 @@ void statement(Check& c) {
                                           : lock->relation.display();
   auto finding = c.report(
       c.statement_span(),
-      fmt::format("{} holds {} on {}, which blocks {}, for as long as it works ({}); no "
+      fmt::format("{} holds {} on {}, which blocks {}, for as long as it works: {}. No "
                   "statement_timeout is set, so if it takes far longer than planned (a bigger "
                   "table, a slower disk), {} stays blocked until it finishes",
                   kind, lock_name(lock->mode), on, blocked_traffic(lock->mode), work_of(e), on));

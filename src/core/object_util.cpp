@@ -45,6 +45,24 @@ bool is_new_column(const FileContext& ctx, const QualifiedName& table, std::stri
   return c && is_new(c->origin);
 }
 
+ConstraintKind constraint_kind(const FileContext& ctx, const QualifiedName& table,
+                               std::string_view name, bool* from_name) {
+  const TableInfo* t = ctx.catalog().table(table);
+  const ConstraintInfo* known = t ? t->constraint(name) : nullptr;
+  if (from_name) *from_name = false;
+  if (known && known->kind != ConstraintKind::Other) return known->kind;
+  if (from_name) *from_name = true;
+  auto ends = [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  };
+  if (ends("_pkey")) return ConstraintKind::PrimaryKey;
+  if (ends("_fkey")) return ConstraintKind::ForeignKey;
+  if (ends("_excl")) return ConstraintKind::Exclusion;
+  if (ends("_key")) return ConstraintKind::Unique;
+  if (ends("_check") || ends("_not_null")) return ConstraintKind::Check;
+  return ConstraintKind::Other;
+}
+
 std::vector<QualifiedName> existing_dropped(const PgQuery__DropStmt& s, const FileContext& ctx) {
   std::vector<QualifiedName> out;
   for (const PgQuery__Node* obj : items(s.objects, s.n_objects)) {

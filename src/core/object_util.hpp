@@ -26,6 +26,12 @@ bool is_new_object_of_type(const FileContext& ctx, PgQuery__ObjectType type,
 // migration, so no running code reads or writes it yet.
 bool is_new_column(const FileContext& ctx, const QualifiedName& table, std::string_view column);
 
+// The kind of constraint `name` of `table`: what the catalog knows, else what PostgreSQL's
+// generated names say (_pkey, _key, _fkey, _excl, _check, _not_null); Other when neither tells.
+// `*from_name` says whether the name was all there was to go on.
+ConstraintKind constraint_kind(const FileContext& ctx, const QualifiedName& table,
+                               std::string_view name, bool* from_name = nullptr);
+
 // The objects a DROP statement names that existed before this migration, in order.
 std::vector<QualifiedName> existing_dropped(const PgQuery__DropStmt& s, const FileContext& ctx);
 
