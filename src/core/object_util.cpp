@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 
 #include "core/node_util.hpp"
 
@@ -52,14 +53,28 @@ ConstraintKind constraint_kind(const FileContext& ctx, const QualifiedName& tabl
   if (from_name) *from_name = false;
   if (known && known->kind != ConstraintKind::Other) return known->kind;
   if (from_name) *from_name = true;
-  auto ends = [&](std::string_view suffix) {
-    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  std::string lower(name);
+  for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  auto ends = [&](std::initializer_list<std::string_view> suffixes) {
+    for (std::string_view x : suffixes)
+      if (lower.size() > x.size() && std::string_view(lower).substr(lower.size() - x.size()) == x)
+        return true;
+    return false;
   };
-  if (ends("_pkey")) return ConstraintKind::PrimaryKey;
-  if (ends("_fkey")) return ConstraintKind::ForeignKey;
-  if (ends("_excl")) return ConstraintKind::Exclusion;
-  if (ends("_key")) return ConstraintKind::Unique;
-  if (ends("_check") || ends("_not_null")) return ConstraintKind::Check;
+  auto starts = [&](std::initializer_list<std::string_view> prefixes) {
+    for (std::string_view x : prefixes)
+      if (lower.size() > x.size() && std::string_view(lower).substr(0, x.size()) == x) return true;
+    return false;
+  };
+  // PostgreSQL's generated suffixes first, then the common conventions of schema tools
+  // (Rails, Django, Drizzle, Prisma, Hibernate: fk_..., ..._fk, uq_..., ..._unique, ...).
+  if (ends({"_pkey", "_pk"}) || starts({"pk_"})) return ConstraintKind::PrimaryKey;
+  if (ends({"_fkey", "_fk"}) || starts({"fk_"})) return ConstraintKind::ForeignKey;
+  if (ends({"_excl"})) return ConstraintKind::Exclusion;
+  if (ends({"_key", "_unique", "_uniq", "_uq", "_uk"}) || starts({"uq_", "uk_", "unique_"}))
+    return ConstraintKind::Unique;
+  if (ends({"_check", "_chk", "_ck", "_not_null"}) || starts({"ck_", "chk_", "check_"}))
+    return ConstraintKind::Check;
   return ConstraintKind::Other;
 }
 
