@@ -11,7 +11,7 @@ const RuleMeta kMeta{
     .id = "require-enum-value-ordering",
     .severity = Severity::Info,
     .category = "compatibility",
-    .summary = "ALTER TYPE ... ADD VALUE without BEFORE or AFTER (opt-in)",
+    .summary = "ALTER TYPE ... ADD VALUE without BEFORE or AFTER",
     .why =
         "Without BEFORE or AFTER the new value sorts after every existing one: queries that "
         "compare enum values (status < 'approved') or ORDER BY the column treat it as the "
