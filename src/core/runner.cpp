@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/discover.hpp"
+#include "core/plpgsql.hpp"
 #include "report/reporter.hpp"
 
 namespace migsafe {
@@ -177,6 +178,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   lint_in_order(found.files, shown, *plan, jobs, [&](const FileResult& r) {
     summary.add(r);
     if (!r.error.empty()) {
+      auto lock = lock_stderr();  // a worker may be in the PL/pgSQL parser, which borrows stderr
       err << "migsafe: " << r.error << "\n";
       io_error = true;
     }
