@@ -37,8 +37,22 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--stdin-filename", options->stdin_filename, "Path to show for stdin (-)");
-  return Command{cmd, [options, fail_on] {
+  auto diff = std::make_shared<bool>(false);
+  auto* diff_flag = cmd->add_flag("--diff", *diff,
+                                  "Print every fix as a unified diff instead of the report "
+                                  "(writes no file)");
+  cmd->add_flag("--fix", options->fix,
+                "Apply the fixes marked safe to the files, then report what is left")
+      ->excludes(diff_flag);
+  return Command{cmd, [options, fail_on, diff] {
                    parse_fail_on(*fail_on, &options->fail_on);
+                   if (*diff) {
+                     if (options->format != "text") {
+                       std::cerr << "migsafe: --diff prints a diff, not a --format report\n";
+                       return 2;
+                     }
+                     options->format = "diff";
+                   }
                    return run_check(*options, std::cout, std::cerr);
                  }};
 }

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <thread>
 
 #include "core/discover.hpp"
+#include "core/fixes.hpp"
 #include "core/plpgsql.hpp"
 #include "report/reporter.hpp"
 
@@ -145,6 +147,14 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       return 2;
     }
   }
+  std::optional<Fixer> fixer;
+  if (options.fix) {
+    if (std::find(found.files.begin(), found.files.end(), "-") != found.files.end()) {
+      err << "migsafe: --fix cannot rewrite standard input (--diff shows the fixes)\n";
+      return 2;
+    }
+    fixer.emplace(*plan, err);
+  }
   std::vector<std::string> shown = found.files;
   for (auto& s : shown)
     if (s == "-") s = options.stdin_filename.empty() ? "<stdin>" : options.stdin_filename;
@@ -175,7 +185,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   bool failed = false;
   bool io_error = !found.errors.empty();
   reporter->begin();
-  lint_in_order(found.files, shown, *plan, jobs, [&](const FileResult& r) {
+  lint_in_order(found.files, shown, *plan, jobs, [&](const FileResult& linted) {
+    FileResult fixed;
+    const FileResult& r = fixer ? (fixed = fixer->fix(linted)) : linted;
     summary.add(r);
     if (!r.error.empty()) {
       auto lock = lock_stderr();  // a worker may be in the PL/pgSQL parser, which borrows stderr
@@ -187,6 +199,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     reporter->file(r);
   });
   reporter->end(summary);
+  if (fixer && !fixer->finish()) io_error = true;
   if (!options.output.empty()) {
     file_out.close();
     if (!file_out || std::rename(tmp_output.c_str(), options.output.c_str()) != 0) {

@@ -25,6 +25,7 @@ struct CheckOptions {
   LintSettings settings;
   RuleSelection rules;
   FailOn fail_on = FailOn::Error;
+  bool fix = false;  // apply the safe fixes to the files (the report shows what is left)
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);

@@ -33,6 +33,7 @@ std::unique_ptr<Reporter> make_reporter(std::string_view format, std::ostream& o
   if (format == "gcc") return make_gcc_reporter(out, options);
   if (format == "json") return make_json_reporter(out, options);
   if (format == "sarif") return make_sarif_reporter(out, options);
+  if (format == "diff") return make_diff_reporter(out, options);  // check --diff
   return nullptr;
 }
 
