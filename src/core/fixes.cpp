@@ -232,9 +232,13 @@ std::string fix_diff(const SourceFile& file, const FixSelection& sel) {
     for (; line <= last; ++line, ++old_count, ++new_count)
       emit_line(body, ' ', lines_text(file, line, line));
     std::sort(seen.begin(), seen.end());
-    for (size_t i : seen)
-      labels += fmt::format("{}{} [{}]", labels.empty() ? "" : ", ", sel.chosen[i].finding->rule,
-                            sel.chosen[i].fix->safe ? "safe" : "unsafe");
+    std::vector<std::string> names;
+    for (size_t i : seen) {
+      std::string name = fmt::format("{} [{}]", sel.chosen[i].finding->rule,
+                                     sel.chosen[i].fix->safe ? "safe" : "unsafe");
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+    for (const std::string& name : names) labels += (labels.empty() ? "" : ", ") + name;
     out += fmt::format("@@ -{},{} +{},{} @@ {}\n", first, old_count,
                        static_cast<long>(first) + shift, new_count, labels);
     out += body;
@@ -362,7 +366,9 @@ FileResult Fixer::fix(const FileResult& r) {
 bool Fixer::finish() {
   std::string text = fmt::format("migsafe: applied {} fix{} to {} file{}", applied_,
                                  applied_ == 1 ? "" : "es", files_, files_ == 1 ? "" : "s");
-  if (left_) text += fmt::format("; {} more need review (see them with --diff)", left_);
+  if (left_)
+    text += fmt::format("; {} more {} review (see them with --diff)", left_,
+                        left_ == 1 ? "needs" : "need");
   say(text + "\n");
   return !failed_;
 }
