@@ -82,14 +82,12 @@ TEST(FixReparse, EveryFixtureFixParsesAndSafeFixesRemoveTheirFinding) {
             EXPECT_FALSE(g.rule == f.rule && g.span.begin == at)
                 << where << "\nthe safe fix did not remove its finding:\n"
                 << fixed;
-          EXPECT_LT(after.findings.size(), r.findings.size()) << where;
         }
       }
     }
   }
   std::cout << "[ fixes    ] " << files << " fixture files, " << findings << " findings, "
-            << with_fix << " with a fix, " << fixes << " fixes (" << safe
-            << " safe)\n";
+            << with_fix << " with a fix, " << fixes << " fixes (" << safe << " safe)\n";
   EXPECT_GT(safe, 0u);
   EXPECT_GT(fixes, safe);
 }

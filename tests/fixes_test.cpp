@@ -106,7 +106,8 @@ TEST(FixDiff, AppliesBackToTheFixedTextWithLabels) {
   std::string sql =
       "-- one\nALTER TABLE users ADD COLUMN a int;\n\n\n\n\n\n\n\nCREATE INDEX i ON users (a);\n"
       "DROP INDEX j;";  // no final newline
-  FileResult r = lint(sql);
+  FileResult r = lint(sql, {"require-lock-timeout", "require-concurrent-index-creation",
+                            "require-concurrent-index-deletion"});
   FixSelection sel = select_fixes(r.findings, false);
   ASSERT_EQ(sel.chosen.size(), 3u);
   std::string diff = fix_diff(*r.file, sel);
@@ -130,7 +131,7 @@ TEST(FixDiff, AppliesBackToTheFixedTextWithLabels) {
 
 TEST(FixDiff, CrlfAndMultiByteLinesRoundTrip) {
   std::string sql = "-- é ü\r\nCREATE INDEX i ON t (x); -- 🙂\r\nSELECT 1;\r\n";
-  FileResult r = lint(sql);
+  FileResult r = lint(sql, {"require-concurrent-index-creation", "require-lock-timeout"});
   FixSelection sel = select_fixes(r.findings, false);
   ASSERT_FALSE(sel.chosen.empty());
   std::string diff = fix_diff(*r.file, sel);
@@ -162,13 +163,19 @@ class FixCli : public ::testing::Test {
   fs::path dir_;
 };
 
+// The rules these tests read the fixes of (other rules may add fixes of their own).
+// (Last on the command line: a list option would take the paths after it as rule ids.)
+const std::string kRules =
+    " --select=require-concurrent-index-creation,require-concurrent-index-deletion,"
+    "require-lock-timeout";
+
 const char* kMigration =
     "ALTER TABLE users ADD COLUMN email text;\n"
     "CREATE INDEX users_email_idx ON users (email);\n";
 
 TEST_F(FixCli, DiffShowsEveryFixAndWritesNothing) {
   std::string f = write("V1.sql", kMigration);
-  auto r = run_migsafe("check --diff '" + f + "'");
+  auto r = run_migsafe("check --diff '" + f + "'" + kRules);
   EXPECT_EQ(r.exit_code, 1) << r.err;  // the findings are still there
   EXPECT_NE(r.out.find("[unsafe] require-lock-timeout"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("[safe] require-concurrent-index-creation"), std::string::npos);
@@ -192,7 +199,8 @@ TEST_F(FixCli, FixAppliesOnlySafeFixesKeepsModeAndReportsWhatIsLeft) {
   std::string untouched = write("V2.sql", "ALTER TABLE users ADD COLUMN nick text;\n");
   struct stat before {};
   ::stat(untouched.c_str(), &before);
-  auto r = run_migsafe("check --fix --color never --format gcc '" + f + "' '" + untouched + "'");
+  auto r = run_migsafe("check --fix --color never --format gcc '" + f + "' '" + untouched + "'" +
+                       kRules);
   EXPECT_EQ(read_text(f),
             "ALTER TABLE users ADD COLUMN email text;\n"
             "CREATE INDEX CONCURRENTLY users_email_idx ON users (email);\n");
@@ -212,27 +220,38 @@ TEST_F(FixCli, FixAppliesOnlySafeFixesKeepsModeAndReportsWhatIsLeft) {
   EXPECT_EQ(after.st_ino, before.st_ino) << "a file without a safe fix is never rewritten";
   EXPECT_EQ(listing(), (std::vector<std::string>{"V1.sql", "V2.sql"})) << "no temporary file left";
 
-  auto again = run_migsafe("check --fix '" + f + "'");
+  auto again = run_migsafe("check --fix '" + f + "'" + kRules);
   EXPECT_NE(again.err.find("applied 0 fixes to 0 files"), std::string::npos) << again.err;
 }
 
 TEST_F(FixCli, FixExitCodeCountsWhatRemains) {
   std::string f = write("V1.sql", "DROP INDEX a_idx;\nCREATE INDEX b_idx ON t (x);\n");
-  auto r = run_migsafe("check --fix --fail-on warning '" + f + "'");
+  auto r = run_migsafe("check --fix --fail-on warning '" + f + "'" + kRules);
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(read_text(f),
             "DROP INDEX CONCURRENTLY a_idx;\nCREATE INDEX CONCURRENTLY b_idx ON t (x);\n");
   std::string tx = write("V2.sql", "BEGIN;\nCREATE INDEX c_idx ON t (x);\nCOMMIT;\n");
-  auto u = run_migsafe("check --fix '" + tx + "'");
+  auto u = run_migsafe("check --fix '" + tx + "'" + kRules);
   EXPECT_EQ(u.exit_code, 1) << "the fix is unsafe inside BEGIN: nothing applied, error remains";
   EXPECT_EQ(read_text(tx), "BEGIN;\nCREATE INDEX c_idx ON t (x);\nCOMMIT;\n");
+}
+
+TEST_F(FixCli, OverlappingFixesAreAppliedInLaterPasses) {
+  // prefer-robust-stmts and require-concurrent-index-deletion both insert after DROP INDEX:
+  // one pass cannot apply both; the next pass, linting the fixed text, applies the other.
+  std::string f = write("V1.sql", "DROP INDEX a_idx;\nSELECT 1;\n");
+  auto r = run_migsafe("check --fix '" + f +
+                       "' --select=prefer-robust-stmts,require-concurrent-index-deletion");
+  EXPECT_EQ(read_text(f), "DROP INDEX CONCURRENTLY IF EXISTS a_idx;\nSELECT 1;\n") << r.err;
+  EXPECT_NE(r.err.find("applied 2 fixes to 1 file"), std::string::npos) << r.err;
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
 }
 
 TEST_F(FixCli, FixFollowsSymlinksAndRefusesStdin) {
   std::string target = write("real.sql", "CREATE INDEX i ON t (x);\n");
   fs::path link = dir_ / "link.sql";
   fs::create_symlink("real.sql", link);
-  auto r = run_migsafe("check --fix '" + link.string() + "'");
+  auto r = run_migsafe("check --fix '" + link.string() + "'" + kRules);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::is_symlink(link));
   EXPECT_EQ(read_text(target), "CREATE INDEX CONCURRENTLY i ON t (x);\n");
@@ -249,7 +268,7 @@ TEST_F(FixCli, FixInsideADoBlockIsQuotedAndStillParses) {
   // re-quoted for the literal.
   std::string f =
       write("V1.sql", "DO 'BEGIN EXECUTE ''CREATE INDEX i ON t (x) WHERE y = ''''''''''; END';\n");
-  auto r = run_migsafe("check --diff '" + f + "'");
+  auto r = run_migsafe("check --diff '" + f + "'" + kRules);
   EXPECT_NE(r.out.find("+DO 'BEGIN EXECUTE ''SET LOCAL lock_timeout = ''''5s'''';\n"
                        "+CREATE INDEX CONCURRENTLY i ON t (x) WHERE y = ''''''''''; END';\n"),
             std::string::npos)

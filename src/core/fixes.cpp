@@ -314,53 +314,67 @@ void Fixer::say(const std::string& text) {
 
 FileResult Fixer::fix(const FileResult& r) {
   if (!r.error.empty() || !r.file) return r;
-  const SourceFile& file = *r.file;
-  FixSelection sel = select_fixes(r.findings, true);
-  if (sel.chosen.empty()) {
-    for (const Finding& f : r.findings) left_ += f.fixes.size();
-    return r;
-  }
-  std::string text = apply_fixes(file.bytes(), sel.chosen);
-
+  const std::string& path = r.file->path();
   auto syntax_errors = [&](const std::string& bytes) {
     RuleSelection only;
     only.select = {"syntax-error"};
     LintPlan p(plan_.settings(), only);
-    return lint_source(std::make_shared<const SourceFile>(file.path(), bytes), p).findings.size();
+    return lint_source(std::make_shared<const SourceFile>(path, bytes), p).findings.size();
   };
+  // Passes: apply the safe fixes that do not overlap, lint the result again (its findings and
+  // fixes are computed on the new text), and go on while safe fixes are left. A fix skipped for
+  // overlapping one pass is usually applied by the next.
+  FileResult current = r;
   std::string log;
-  std::string on_disk, error;
-  if (syntax_errors(text) > syntax_errors(file.bytes())) {
-    log = fmt::format(
-        "migsafe: {}: not fixed: the fixes would leave a syntax error (please "
-        "report this migsafe bug); see them with --diff\n",
-        file.path());
-  } else if (!read_file(file.path(), on_disk, error) || on_disk != file.bytes()) {
-    log =
-        fmt::format("migsafe: {}: not fixed: it changed while it was being checked\n", file.path());
-    failed_ = true;
-  } else if (!replace_file(file.path(), text, error)) {
-    log = fmt::format("migsafe: not fixed: {}\n", error);
-    failed_ = true;
-  } else {
+  size_t applied = 0;
+  size_t errors = 0;
+  bool counted = false;
+  for (int pass = 0; pass < kMaxPasses; ++pass) {
+    FixSelection sel = select_fixes(current.findings, true);
+    if (sel.chosen.empty()) break;
+    const std::string& text = current.file->bytes();
+    std::string next = apply_fixes(text, sel.chosen);
+    if (next == text) break;
+    if (!counted) {
+      errors = syntax_errors(text);
+      counted = true;
+    }
+    if (syntax_errors(next) > errors) {
+      log += fmt::format(
+          "migsafe: {}: not fixed: {} would leave a syntax error (please report this migsafe "
+          "bug); see them with --diff\n",
+          path, applied ? "the remaining fixes" : "the fixes");
+      break;
+    }
     for (const ChosenFix& c : sel.chosen)
-      log += fmt::format("fixed {} [{}] {}\n", where(file, c.finding->span.begin), c.finding->rule,
-                         c.fix->title);
-    for (const ChosenFix& c : sel.overlapping)
-      log +=
-          fmt::format("not fixed {} [{}] {}: it overlaps the fix for {} at {}; run --fix again\n",
-                      where(file, c.finding->span.begin), c.finding->rule, c.fix->title,
-                      c.blocked_by->rule, where(file, c.blocked_by->span.begin));
-    applied_ += sel.chosen.size();
-    ++files_;
-    say(log);
-    FileResult fixed = lint_source(std::make_shared<const SourceFile>(file.path(), text), plan_);
-    for (const Finding& f : fixed.findings) left_ += f.fixes.size();
-    return fixed;
+      log += fmt::format("fixed {} [{}] {}\n", where(*current.file, c.finding->span.begin),
+                         c.finding->rule, c.fix->title);
+    applied += sel.chosen.size();
+    current = lint_source(std::make_shared<const SourceFile>(path, std::move(next)), plan_);
+  }
+  // What is left for a human: unsafe fixes, and safe ones still overlapping after the passes.
+  for (const ChosenFix& c : select_fixes(current.findings, true).overlapping)
+    log += fmt::format("not fixed {} [{}] {}: it overlaps the fix for {} at {}\n",
+                       where(*current.file, c.finding->span.begin), c.finding->rule, c.fix->title,
+                       c.blocked_by->rule, where(*current.file, c.blocked_by->span.begin));
+  if (applied > 0) {
+    std::string on_disk, error;
+    if (!read_file(path, on_disk, error) || on_disk != r.file->bytes()) {
+      log = fmt::format("migsafe: {}: not fixed: it changed while it was being checked\n", path);
+      failed_ = true;
+      current = r;
+    } else if (!replace_file(path, current.file->bytes(), error)) {
+      log = fmt::format("migsafe: not fixed: {}\n", error);
+      failed_ = true;
+      current = r;
+    } else {
+      applied_ += applied;
+      ++files_;
+    }
   }
   say(log);
-  for (const Finding& f : r.findings) left_ += f.fixes.size();
-  return r;
+  for (const Finding& f : current.findings) left_ += f.fixes.size();
+  return current;
 }
 
 bool Fixer::finish() {

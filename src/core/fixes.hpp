@@ -40,13 +40,15 @@ std::string fix_diff(const SourceFile& file, const FixSelection& selection);
 class Fixer {
  public:
   Fixer(const LintPlan& plan, std::ostream& log) : plan_(plan), log_(log) {}
-  // Applies the safe fixes of `r` (in passes, re-linting after each, until none is left),
-  // writes the file and returns its findings after fixing; `r` itself when nothing applies.
+  // Applies the safe fixes of `r` in passes (re-linting after each, until no safe fix applies;
+  // at most kMaxPasses), writes the file once and returns its findings after fixing; `r`
+  // itself when nothing was applied.
   FileResult fix(const FileResult& r);
   // Prints the totals; returns false when a file could not be written.
   bool finish();
 
  private:
+  static constexpr int kMaxPasses = 10;
   void say(const std::string& text);
   const LintPlan& plan_;
   std::ostream& log_;

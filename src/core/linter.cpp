@@ -10,6 +10,7 @@
 #include "core/check.hpp"
 #include "core/node_util.hpp"
 #include "core/plpgsql.hpp"
+#include "core/secrets.hpp"
 #include "model/locks.hpp"
 
 namespace migsafe {
@@ -97,15 +98,20 @@ class FileLinter {
   void run() {
     ParsedFile parsed = parse_file(*file_);
     result_.statements = parsed.statements.size();
+    ctx_.set_statements(parsed.statements);
     report_syntax_errors(parsed.errors);
-    next_index_ = parsed.statements.size() + 1;
-    for (const Statement& stmt : parsed.statements) lint(stmt);
+    linted_ = parsed.statements;
+    for (const Statement& stmt : parsed.statements) {
+      host_index_ = stmt.index;
+      lint(stmt);
+    }
     finish(parsed.statements.size());
     std::stable_sort(result_.findings.begin(), result_.findings.end(),
                      [](const Finding& a, const Finding& b) {
                        if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
                        return a.rule < b.rule;
                      });
+    redact_secrets(*file_, linted_, result_.findings);
   }
 
  private:
@@ -289,8 +295,11 @@ class FileLinter {
         case BodyItem::Sql:
           report_syntax_errors(body.parsed[i].errors);
           for (const Statement& s : body.parsed[i].statements) {
+            // Positions in the file's statement list (ctx.statements()) are those of the
+            // top-level statement that runs the body.
             Statement copy = s;
-            copy.index = next_index_++;
+            copy.index = host_index_;
+            linted_.push_back(copy);
             lint(copy);
           }
           break;
@@ -332,7 +341,8 @@ class FileLinter {
   std::map<QualifiedName, std::shared_ptr<const PreparedBody>> routines_;
   std::vector<std::shared_ptr<const PreparedBody>> done_;
   std::vector<std::string> active_;  // routines being run (a recursive call is not followed)
-  size_t next_index_ = 0;
+  size_t host_index_ = 0;            // the top-level statement being linted
+  std::vector<Statement> linted_;    // every statement linted, bodies included (for secrets)
   int depth_ = 0;
   Span outer_;           // the outermost literal of the body being run
   std::string routine_;  // the routine being run ("" in a DO block)

@@ -158,6 +158,11 @@ std::vector<Span> Tokens::items_from_token(size_t first) const {
   return items;
 }
 
+Tokens statement_tokens(const SourceFile& file, const Statement& stmt) {
+  if (stmt.embedding) return Tokens(stmt.sql(file), stmt.text.begin, &stmt.embedding->map);
+  return Tokens(file.text(stmt.span), stmt.span.begin);
+}
+
 size_t last_token_end(std::string_view text) {
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());

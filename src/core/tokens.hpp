@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/parse.hpp"
 #include "core/source.hpp"
 #include "core/text_map.hpp"
 
@@ -50,6 +51,10 @@ class Tokens {
   std::vector<Token> tokens_;
   std::vector<Span> text_spans_;  // with a map: each token's offsets in `text_` (+ base_)
 };
+
+// The tokens of one statement, with file offsets: scanned from the SQL as PostgreSQL runs it
+// (inside a DO block's '' literal, '' reads '), so embedded statements work like any other.
+Tokens statement_tokens(const SourceFile& file, const Statement& stmt);
 
 // Byte offset just past the last non-comment token of `text` (0 when it has none). Used to
 // end the last statement of a file before a trailing comment.

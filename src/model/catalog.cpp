@@ -42,6 +42,13 @@ const IndexInfo* Catalog::index(const QualifiedName& n) const {
   return it == indexes_.end() ? nullptr : &it->second;
 }
 
+std::vector<const IndexInfo*> Catalog::indexes_on(const QualifiedName& table) const {
+  std::vector<const IndexInfo*> out;
+  for (const auto& [name, index] : indexes_)
+    if (index.table == table) out.push_back(&index);
+  return out;
+}
+
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
   TableInfo& t = tables_[n];
   t = TableInfo{};
@@ -176,6 +183,7 @@ void apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplayState&
   QualifiedName name = resolve(s.relation, st.default_schema);
   if (s.if_not_exists && cat.table(name)) return;
   TableInfo& t = cat.add_table(name, st.origin);
+  t.created_statement = st.statement;
   t.columns_known = s.n_inh_relations == 0 && !s.partbound && !s.of_typename;
   for (const PgQuery__Node* e : items(s.table_elts, s.n_table_elts)) {
     if (const auto* col = as<PgQuery__ColumnDef>(e)) {
@@ -394,6 +402,7 @@ void Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state) {
   if (const auto* ctas = as<PgQuery__CreateTableAsStmt>(m)) {
     if (ctas->into && ctas->into->rel) {
       TableInfo& t = add_table(resolve(ctas->into->rel, state.default_schema), state.origin);
+      t.created_statement = state.statement;
       t.columns_known = false;
     }
     return;
@@ -402,6 +411,7 @@ void Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state) {
     if (select->into_clause && select->into_clause->rel) {
       TableInfo& t =
           add_table(resolve(select->into_clause->rel, state.default_schema), state.origin);
+      t.created_statement = state.statement;
       t.columns_known = false;
     }
     return;

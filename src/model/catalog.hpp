@@ -64,6 +64,8 @@ struct TableInfo {
   QualifiedName name;
   Origin origin = Origin::ThisFile;
   bool columns_known = true;  // false for CREATE TABLE AS / LIKE / OF: columns not listed
+  // The statement of this file that created it (meaningful for Origin::ThisFile).
+  size_t created_statement = 0;
   std::vector<ColumnInfo> columns;
   std::vector<ConstraintInfo> constraints;
 
@@ -86,6 +88,10 @@ class Catalog {
   const TableInfo* table(const QualifiedName& n) const;
   TableInfo* table(const QualifiedName& n);
   const IndexInfo* index(const QualifiedName& n) const;
+  const std::map<QualifiedName, TableInfo>& tables() const { return tables_; }
+  // The indexes known on `table` (CREATE INDEX; PRIMARY KEY / UNIQUE constraints are in the
+  // table's constraints).
+  std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
 
   // Updates the catalog with the effect of one parsed statement.
   void apply(const PgQuery__Node* stmt, const ReplayState& state);

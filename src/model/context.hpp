@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,10 @@ class FileContext {
 
   const SourceFile& file() const { return file_; }
   const LintSettings& settings() const { return settings_; }
+  // Every statement of the file, in order (a rule that must know what comes later, or find the
+  // statement an earlier catalog entry came from, reads them here; the state is still "before").
+  std::span<const Statement> statements() const { return statements_; }
+  void set_statements(std::span<const Statement> all) { statements_ = all; }
   int pg_version() const { return settings_.pg_version; }
 
   // --- transaction state before the current statement
@@ -135,6 +140,7 @@ class FileContext {
 
   const SourceFile& file_;
   const LintSettings& settings_;
+  std::span<const Statement> statements_;
   bool in_tx_ = false;
   bool assumed_tx_ = false;
   int routine_depth_ = 0;

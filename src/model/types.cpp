@@ -25,7 +25,8 @@ const std::map<std::string, std::string, std::less<>>& aliases() {
       {"decimal", "numeric"},
       {"character varying", "varchar"},
       {"character", "bpchar"},
-      {"char", "bpchar"},
+      // Not "char": the parser spells char(n) pg_catalog.bpchar, so a bare "char" is the quoted
+      // one-byte internal type.
       {"timestamp without time zone", "timestamp"},
       {"timestamp with time zone", "timestamptz"},
       {"time without time zone", "time"},
