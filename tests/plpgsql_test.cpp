@@ -275,6 +275,16 @@ TEST(Plpgsql, SyntaxErrorsInBodiesAndExecuteStrings) {
   EXPECT_EQ(r.file->position(r.findings[2].span.begin).line, 6u);
 }
 
+TEST(Plpgsql, BodiesTheParserCannotTypeAreNotSyntaxErrors) {
+  // Valid PL/pgSQL that libpg_query's parser rejects for want of a catalog (it cannot tell that
+  // refcursor is a cursor type): no false syntax error.
+  std::string sql =
+      "DO $$ DECLARE c refcursor; BEGIN OPEN c FOR SELECT 1; CLOSE c; END $$;\n"
+      "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\n"
+      "DECLARE c CURSOR (k bigint) FOR SELECT k; BEGIN OPEN c(1); CLOSE c; END $$;\n";
+  EXPECT_TRUE(lint(sql, {"syntax-error"}).findings.empty());
+}
+
 TEST(Plpgsql, StatementsWithoutAPlpgsqlBodyAreLeftAlone) {
   for (std::string sql : {
            "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END;",

@@ -372,6 +372,12 @@ std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement&
     }
   }
   if (failed) {
+    // Without a database the parser cannot resolve types, so it also rejects valid bodies
+    // ("variable "c" must be of type cursor or refcursor" for a refcursor). Only grammar
+    // errors are PostgreSQL's verdict; a body failing otherwise is left unread.
+    bool grammar = message.rfind("syntax error", 0) == 0 || message.rfind("unterminated", 0) == 0 ||
+                   message.rfind("unexpected end of function definition", 0) == 0;
+    if (!grammar) return std::nullopt;
     out.error = body_error(message, context, decoded->value, body_map, out.literal, stmt.span);
     return out;
   }
