@@ -42,7 +42,9 @@ void visit(const PgQuery__IndexStmt& s, Check& c) {
     // CONCURRENTLY inside a transaction block fails at run time, so the edit alone is only
     // safe when the statement already runs outside one.
     fix.safe = !c.ctx().in_transaction();
-    if (!fix.safe) fix.title += " (and move the statement out of its transaction block)";
+    if (!fix.safe)
+      fix.title += c.ctx().in_routine() ? " (and move the statement out of the DO block or routine)"
+                                        : " (and move the statement out of its transaction block)";
     fix.edits.push_back(Edit{Span{kw->end, kw->end}, " CONCURRENTLY"});
     finding.fix(std::move(fix));
   }

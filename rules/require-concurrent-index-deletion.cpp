@@ -72,7 +72,9 @@ void visit(const PgQuery__DropStmt& s, Check& c) {
     // Each of these makes the edited statement fail at run time.
     bool in_tx = c.ctx().in_transaction();
     fix.safe = !in_tx && !several && !cascade;
-    if (in_tx) fix.title += " (and move the statement out of its transaction block)";
+    if (in_tx)
+      fix.title += c.ctx().in_routine() ? " (and move the statement out of the DO block or routine)"
+                                        : " (and move the statement out of its transaction block)";
     if (several) fix.title += " (and split it into one DROP INDEX per index)";
     if (cascade) fix.title += " (and remove CASCADE)";
     fix.edits.push_back(Edit{Span{kw->end, kw->end}, " CONCURRENTLY"});

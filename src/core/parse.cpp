@@ -190,10 +190,17 @@ void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
   }
   std::vector<std::pair<size_t, size_t>> pieces;
   if (!split.r.error) {
+    size_t covered = 0;
     for (int i = 0; i < split.r.n_stmts; ++i) {
       const PgQuerySplitStmt* s = split.r.stmts[i];
       pieces.emplace_back(static_cast<size_t>(s->stmt_location), static_cast<size_t>(s->stmt_len));
+      covered = static_cast<size_t>(s->stmt_location + s->stmt_len);
     }
+    // The scanner split drops a last statement whose parentheses are still open at the end of
+    // the input ("CREATE INDEX i ON t (x"): it is the broken one, and runs to the end.
+    if (covered < text.size() && text[covered] == ';') ++covered;
+    size_t rest = skip_space_and_comments(text, covered);
+    if (rest < text.size()) pieces.emplace_back(rest, text.size() - rest);
   } else {
     std::string prefix = text.substr(0, usable);
     SplitResult head(prefix.c_str());
@@ -282,6 +289,23 @@ ParsedFile parse_file(const SourceFile& file) {
 
 ParsedFile parse_sql(const std::string& sql) {
   return parse_text(sql, 0);
+}
+
+ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding) {
+  ParsedFile out = parse_text(embedding->sql, 0);
+  const TextMap& map = embedding->map;
+  for (Statement& s : out.statements) {
+    s.text = s.span;
+    s.span = map.span(s.text);
+    s.embedding = embedding;
+  }
+  for (SyntaxError& e : out.errors) {
+    Span at = map.span(Span{e.offset, e.end});
+    e.offset = at.begin;
+    e.end = at.end;
+    e.statement = map.span(e.statement);
+  }
+  return out;
 }
 
 }  // namespace migsafe

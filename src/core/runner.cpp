@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +17,8 @@
 
 #include "config/baseline.hpp"
 #include "core/discover.hpp"
+#include "core/fixes.hpp"
+#include "core/plpgsql.hpp"
 #include "report/reporter.hpp"
 
 namespace migsafe {
@@ -182,6 +185,15 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
   }
 
+  std::optional<Fixer> fixer;
+  if (options.fix) {
+    if (std::find(files.begin(), files.end(), "-") != files.end()) {
+      err << "migsafe: --fix cannot rewrite standard input (--diff shows the fixes)\n";
+      return 2;
+    }
+    fixer.emplace(err);
+  }
+
   std::ofstream file_out;
   std::string tmp_output;
   if (!options.output.empty()) {
@@ -216,6 +228,11 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       [&](size_t i) {
         Outcome o;
         o.result = lint_path(files[i], shown[i], plans[i]);
+        if (fixer) {
+          o.result = fixer->fix(o.result, *plans[i].plan, [&](std::shared_ptr<const SourceFile> f) {
+            return lint_file(std::move(f), plans[i]);
+          });
+        }
         if (!options.write_baseline.empty())
           o.entries = baseline_entries(o.result, baseline_path(shown[i], write_dir));
         if (baseline)
@@ -226,6 +243,8 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
         const FileResult& r = o.result;
         summary.add(r);
         if (!r.error.empty()) {
+          auto lock =
+              lock_stderr();  // a worker may be in the PL/pgSQL parser, which borrows stderr
           err << "migsafe: " << r.error << "\n";
           io_error = true;
         }
@@ -256,6 +275,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   reporter->end(summary);
+  if (fixer && !fixer->finish()) io_error = true;
   if (!options.output.empty()) {
     file_out.close();
     if (!file_out || std::rename(tmp_output.c_str(), options.output.c_str()) != 0) {

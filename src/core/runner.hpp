@@ -26,6 +26,7 @@ struct CheckOptions {
   std::string framework;       // --framework; "" = not set (then the config's, if any)
   std::string baseline;        // --baseline FILE: tolerate the findings it lists
   std::string write_baseline;  // --write-baseline FILE: record the current findings
+  bool fix = false;            // --fix: apply the safe fixes (the report shows what is left)
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);

@@ -4,6 +4,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <string>
 
 namespace migsafe {
@@ -50,7 +51,10 @@ bool is_close(int kind) {
 
 }  // namespace
 
-Tokens::Tokens(std::string_view text, size_t base) : text_(text), base_(base) {
+Tokens::Tokens(std::string_view text, size_t base) : Tokens(text, base, nullptr) {}
+
+Tokens::Tokens(std::string_view text, size_t base, const TextMap* map)
+    : text_(text), base_(base), map_(map) {
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());
   if (scan.r.error) return;
@@ -67,8 +71,25 @@ Tokens::Tokens(std::string_view text, size_t base) : text_(text), base_(base) {
     tok.end = base + static_cast<size_t>(t->end);
     tok.kind = t->token;
     tok.keyword = t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+    if (map_) {
+      text_spans_.push_back(Span{tok.begin, tok.end});
+      Span file = map_->span(Span{tok.begin, tok.end});
+      tok.begin = file.begin;
+      tok.end = file.end;
+    }
     tokens_.push_back(tok);
   }
+}
+
+std::string_view Tokens::text_of(const Token& t) const {
+  if (!map_) return text_.substr(t.begin - base_, t.end - t.begin);
+  auto it = std::lower_bound(tokens_.begin(), tokens_.end(), t.begin,
+                             [](const Token& x, size_t off) { return x.begin < off; });
+  Span s = it != tokens_.end() && it->begin == t.begin && it->end == t.end
+               ? text_spans_[static_cast<size_t>(it - tokens_.begin())]
+               : map_->text_span(Span{t.begin, t.end});
+  if (s.begin < base_ || s.begin - base_ > text_.size()) return {};
+  return text_.substr(s.begin - base_, s.end - s.begin);
 }
 
 std::optional<size_t> Tokens::first_at(size_t offset) const {
@@ -135,6 +156,11 @@ std::vector<Span> Tokens::items_from_token(size_t first) const {
   }
   if (open_item) items.push_back(Span{begin, end});
   return items;
+}
+
+Tokens statement_tokens(const SourceFile& file, const Statement& stmt) {
+  if (stmt.embedding) return Tokens(stmt.sql(file), stmt.text.begin, &stmt.embedding->map);
+  return Tokens(file.text(stmt.span), stmt.span.begin);
 }
 
 size_t last_token_end(std::string_view text) {

@@ -183,6 +183,32 @@ UserFunctionLookup FileContext::function_lookup() const {
   };
 }
 
+void FileContext::begin_routine_transaction() {
+  in_tx_ = true;
+  routine_tx_ = true;
+  lock_timeout_.begin();
+  statement_timeout_.begin();
+  timezone_utc_.begin();
+  default_schema_.begin();
+}
+
+void FileContext::enter_routine() {
+  if (routine_depth_++ == 0 && !in_tx_) begin_routine_transaction();
+}
+
+void FileContext::routine_transaction_end(bool committed) {
+  if (!routine_tx_) return;
+  end_transaction(committed);
+  held_.clear();
+  ++tx_id_;
+  begin_routine_transaction();
+}
+
+void FileContext::leave_routine() {
+  if (routine_depth_ == 0 || --routine_depth_ > 0) return;
+  if (routine_tx_) end_transaction(true);
+}
+
 void FileContext::end_transaction(bool committed) {
   lock_timeout_.end(committed);
   statement_timeout_.end(committed);
@@ -190,6 +216,7 @@ void FileContext::end_transaction(bool committed) {
   default_schema_.end(committed);
   in_tx_ = false;
   assumed_tx_ = false;
+  routine_tx_ = false;
   tx_start_.reset();
   added_enum_values_.clear();
 }
@@ -300,7 +327,8 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     state.statement = stmt.index;
     catalog_.apply(stmt.node, state);
     if (const auto* t = as<PgQuery__TransactionStmt>(m)) {
-      apply_transaction(*t, stmt);
+      // PL/pgSQL refuses transaction commands as SQL statements (COMMIT is its own statement).
+      if (!in_routine()) apply_transaction(*t, stmt);
     } else if (const auto* s = as<PgQuery__VariableSetStmt>(m)) {
       apply_set(*s, stmt);
     } else if (const auto* sel = as<PgQuery__SelectStmt>(m)) {

@@ -98,11 +98,21 @@ class FileContext {
 
   // --- transaction state before the current statement
   bool in_transaction() const { return in_tx_; }
-  bool in_explicit_transaction() const { return in_tx_ && !assumed_tx_; }
+  bool in_explicit_transaction() const { return in_tx_ && !assumed_tx_ && !routine_tx_; }
   bool in_assumed_transaction() const { return in_tx_ && assumed_tx_; }
   int transaction_id() const { return tx_id_; }
   // The BEGIN that opened the current explicit transaction.
   std::optional<Span> transaction_start() const { return tx_start_; }
+
+  // --- inside a DO block or a routine the migration calls: its statements run now, inside a
+  // function (so CONCURRENTLY and other top-level-only commands fail) and inside the caller's
+  // transaction, or a transaction of the body's own when the caller has none.
+  bool in_routine() const { return routine_depth_ > 0; }
+  void enter_routine();
+  // COMMIT / ROLLBACK in the body: ends the body's own transaction and starts the next one
+  // (PostgreSQL refuses it when the caller is inside a transaction block; then nothing changes).
+  void routine_transaction_end(bool committed);
+  void leave_routine();
 
   // --- settings seen so far (a value of 0 disables a timeout and is not recorded)
   const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_.current; }
@@ -160,6 +170,7 @@ class FileContext {
   void set_value(std::string_view name, std::optional<std::string> value, bool local,
                  const Statement& stmt);
   void end_transaction(bool committed);
+  void begin_routine_transaction();
   void record_created_object(const ProtobufCMessage& m);
   void record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt);
 
@@ -168,6 +179,8 @@ class FileContext {
   std::span<const Statement> statements_;
   bool in_tx_ = false;
   bool assumed_tx_ = false;
+  int routine_depth_ = 0;
+  bool routine_tx_ = false;  // the open transaction is the one a routine body started
   int tx_id_ = 1;
   std::optional<Span> tx_start_;
   TransactionalSetting lock_timeout_;
