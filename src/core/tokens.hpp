@@ -3,7 +3,9 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/parse.hpp"
@@ -55,6 +57,20 @@ class Tokens {
 // The tokens of one statement, with file offsets: scanned from the SQL as PostgreSQL runs it
 // (inside a DO block's '' literal, '' reads '), so embedded statements work like any other.
 Tokens statement_tokens(const SourceFile& file, const Statement& stmt);
+
+// Statements of `text` split at top-level ';' with libpg_query's scanner: a ';' inside
+// parentheses (CREATE RULE ... (a; b)) or a BEGIN ATOMIC ... END body does not end a statement.
+// Pieces are (location, length) as pg_query_split gives them: from just after the previous
+// ';', up to (not including) the ';'. A piece holding no token is left out. When the scanner
+// stops at a broken token (an unterminated string, quoted identifier, dollar quote or comment),
+// `error` and `cursor` (1-based character position) say so and the pieces cover only the text
+// before the statement that holds it.
+struct StatementSplit {
+  std::vector<std::pair<size_t, size_t>> pieces;
+  std::string error;
+  int cursor = 0;
+};
+StatementSplit split_statements(std::string_view text);
 
 // Byte offset just past the last non-comment token of `text` (0 when it has none). Used to
 // end the last statement of a file before a trailing comment.
