@@ -29,7 +29,9 @@ std::optional<AlterTarget> existing_table_target(const PgQuery__AlterTableCmd& c
 std::vector<RelationLock> existing_locks(const std::vector<RelationLock>& locks) {
   std::vector<RelationLock> out;
   for (const RelationLock& l : locks) {
-    if (l.is_new || l.mode == LockMode::None) continue;
+    // Index locks that come with the table's add nothing a reader of the message needs.
+    if (l.is_new || l.unused || l.mode == LockMode::None || l.role == RelationRole::Indexes)
+      continue;
     auto same = std::find_if(out.begin(), out.end(),
                              [&](const RelationLock& o) { return o.relation == l.relation; });
     if (same == out.end()) {
