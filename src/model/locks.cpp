@@ -131,6 +131,53 @@ const RelationLock* Effect::lock_on(const QualifiedName& relation) const {
 
 namespace {
 
+std::string join_names(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string slow_work(const Effect& e) {
+  std::vector<std::string> rewritten, scanned, indexed;
+  for (const RelationLock& l : e.locks) {
+    if (l.relation.empty() || l.role == RelationRole::Indexes || !l.phase.empty()) continue;
+    std::string n = l.relation.display();
+    auto add = [&](std::vector<std::string>& v) {
+      if (std::find(v.begin(), v.end(), n) == v.end()) v.push_back(n);
+    };
+    if (l.rewrite == Tri::Yes)
+      add(rewritten);
+    else if (l.scan == Tri::Yes && e.scan == Tri::Yes)
+      add(scanned);
+  }
+  if (e.builds_index && rewritten.empty()) {
+    for (const RelationLock& l : e.locks)
+      if (!l.relation.empty() && l.phase.empty() &&
+          (l.role == RelationRole::Table || l.role == RelationRole::IndexTable ||
+           l.role == RelationRole::MaterializedView) &&
+          std::find(indexed.begin(), indexed.end(), l.relation.display()) == indexed.end())
+        indexed.push_back(l.relation.display());
+    scanned.erase(std::remove_if(scanned.begin(), scanned.end(),
+                                 [&](const std::string& n) {
+                                   return std::find(indexed.begin(), indexed.end(), n) !=
+                                          indexed.end();
+                                 }),
+                  scanned.end());
+  }
+  std::vector<std::string> parts;
+  if (!rewritten.empty()) parts.push_back("rewrites " + join_names(rewritten));
+  if (!indexed.empty()) parts.push_back("builds an index on " + join_names(indexed));
+  if (!scanned.empty()) parts.push_back("reads every row of " + join_names(scanned));
+  return join_names(parts);
+}
+
+namespace {
+
 Tri worst(Tri a, Tri b) {
   if (a == Tri::Yes || b == Tri::Yes) return Tri::Yes;
   if (a == Tri::Maybe || b == Tri::Maybe) return Tri::Maybe;

@@ -118,6 +118,10 @@ struct Effect {
   const RelationLock* lock_on(const QualifiedName& relation) const;
 };
 
+// What makes the statement take long, relation by relation, for messages: "rewrites orders",
+// "builds an index on users", "reads every row of orders"; empty when it does none of these.
+std::string slow_work(const Effect& e);
+
 // Predicts the effect of one statement given what the file has shown so far.
 Effect predict(const Statement& stmt, const FileContext& ctx);
 
