@@ -1,9 +1,11 @@
 // Throwaway cluster; see cluster.hpp.
 #include "db/cluster.hpp"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -26,11 +28,17 @@ int run_script(const std::vector<std::string>& args, const std::string& log) {
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
+  // Whatever the parent has buffered must not be written twice by the child.
+  std::fflush(nullptr);
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("cannot start bash");
   if (pid == 0) {
-    if (std::freopen(log.c_str(), "w", stdout)) dup2(fileno(stdout), STDERR_FILENO);
-    if (!std::freopen("/dev/null", "r", stdin)) _exit(127);
+    int out = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int in = open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0) _exit(127);
+    dup2(out, STDOUT_FILENO);
+    dup2(out, STDERR_FILENO);
+    dup2(in, STDIN_FILENO);
     execvp("bash", cargv.data());
     _exit(127);
   }

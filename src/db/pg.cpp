@@ -3,6 +3,8 @@
 
 #include <libpq-fe.h>
 
+#include <cstdlib>
+#include <string_view>
 #include <utility>
 
 namespace migsafe::db {
@@ -128,6 +130,78 @@ int Connection::server_version() const {
 std::string Connection::server_version_text() const {
   const char* v = PQparameterStatus(conn_, "server_version");
   return v ? v : "";
+}
+
+namespace {
+
+std::vector<std::string> split_hosts(const std::string& list) {
+  std::vector<std::string> out;
+  std::string cur;
+  for (char c : list) {
+    if (c == ',') {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+bool loopback_address(const std::string& a) {
+  return a.rfind("127.", 0) == 0 || a == "::1" || a == "[::1]" || a == "0:0:0:0:0:0:0:1";
+}
+
+bool local_host(const std::string& h) {
+  if (h.empty()) return true;                             // the default: a unix socket
+  if (h.front() == '/' || h.front() == '@') return true;  // socket directory, abstract socket
+  return h == "localhost" || loopback_address(h);
+}
+
+}  // namespace
+
+bool is_local_conninfo(const std::string& conninfo, std::string* why) {
+  char* err = nullptr;
+  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  if (!opts) {
+    *why = err ? trim(err) : "cannot parse the connection string";
+    if (err) PQfreemem(err);
+    return false;
+  }
+  std::string host, hostaddr;
+  for (PQconninfoOption* o = opts; o->keyword; ++o) {
+    if (!o->val) continue;
+    if (std::string_view(o->keyword) == "host") host = o->val;
+    if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
+  }
+  PQconninfoFree(opts);
+  if (host.empty())
+    if (const char* env = std::getenv("PGHOST")) host = env;
+  if (hostaddr.empty())
+    if (const char* env = std::getenv("PGHOSTADDR")) hostaddr = env;
+  if (!hostaddr.empty()) {
+    for (const std::string& a : split_hosts(hostaddr))
+      if (!a.empty() && !loopback_address(a)) {
+        *why = "hostaddr " + a + " is not a loopback address";
+        return false;
+      }
+    return true;  // hostaddr decides where libpq connects
+  }
+  for (const std::string& h : split_hosts(host))
+    if (!local_host(h)) {
+      *why = "host " + h + " is neither a unix socket nor a loopback address";
+      return false;
+    }
+  return true;
+}
+
+bool connected_locally(Connection& c) {
+  Rows r = c.query("SELECT inet_server_addr()::text");
+  if (r.rows.empty() || !r.rows[0][0]) return true;  // a unix socket
+  std::string a = *r.rows[0][0];
+  if (size_t slash = a.find('/'); slash != std::string::npos) a.resize(slash);
+  return loopback_address(a);
 }
 
 std::string quote_literal(const std::string& s) {

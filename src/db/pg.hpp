@@ -66,6 +66,14 @@ class Connection {
   pg_conn* conn_ = nullptr;
 };
 
+// Whether a connection string (key=value or postgresql:// URI) can only reach this machine:
+// every host is a unix socket directory or a loopback name/address (PGHOST / PGHOSTADDR count
+// when the string names no host). Otherwise false, with the offending host in `why` (or the
+// parse error).
+bool is_local_conninfo(const std::string& conninfo, std::string* why);
+// After connecting: whether the server is reached through a unix socket or a loopback address.
+bool connected_locally(Connection& c);
+
 // Quotes a string literal / identifier for SQL text built here.
 std::string quote_literal(const std::string& s);
 std::string quote_identifier(const std::string& s);

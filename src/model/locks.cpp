@@ -467,7 +467,8 @@ void foreign_key_checks(const Builder& b, Effect& e, const QualifiedName& target
   const TableInfo* t = b.table(target);
   if (!t) {
     if (inserts || deletes || set_columns)
-      more(e, fmt::format("foreign keys of {} and of tables referencing it are not known here",
+      more(e, fmt::format("tables linked to {} by foreign keys migsafe has not seen (ROW SHARE "
+                          "on each, when rows change)",
                           target.display()));
     return;
   }
@@ -503,7 +504,9 @@ void foreign_key_checks(const Builder& b, Effect& e, const QualifiedName& target
     }
   }
   if (!t->columns_known)
-    more(e, fmt::format("{} may have foreign keys migsafe has not seen", target.display()));
+    more(e, fmt::format("tables linked to {} by foreign keys migsafe has not seen (ROW SHARE "
+                        "on each, when rows change)",
+                        target.display()));
 }
 
 std::vector<std::string> target_columns(PgQuery__Node* const* list, size_t n) {
@@ -1214,7 +1217,7 @@ void drop_table(const Builder& b, Effect& e, const QualifiedName& name, bool cas
     b.lock(e, seq, LockMode::AccessExclusive, RelationRole::Sequence);
   const TableInfo* t = ctx.catalog().table(name);
   if (!t) {
-    more(e, fmt::format("the tables {} has foreign keys with, which are not known here (ACCESS "
+    more(e, fmt::format("tables linked to {} by foreign keys migsafe has not seen (ACCESS "
                         "EXCLUSIVE on each)",
                         name.display()));
     return;
@@ -1233,7 +1236,9 @@ void drop_table(const Builder& b, Effect& e, const QualifiedName& name, bool cas
   for (const TableInfo* c : ctx.catalog().children(name))
     if (c->is_partition || cascade) drop_table(b, e, c->name, cascade, depth + 1);
   if (!t->columns_known)
-    more(e, fmt::format("foreign keys of {} that migsafe has not seen", name.display()));
+    more(e, fmt::format("tables linked to {} by foreign keys migsafe has not seen (ACCESS "
+                        "EXCLUSIVE on each)",
+                        name.display()));
 }
 
 void drop_view(const Builder& b, Effect& e, const QualifiedName& name, bool materialized) {
