@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the output samples in README.md (between <!-- samples:begin --> and
-# <!-- samples:end -->) by running the real binary; tests/readme_test.cpp fails when they drift.
+# <!-- samples:end -->, and <!-- locks-samples:begin/end -->) by running the real binary;
+# tests/readme_test.cpp fails when they drift (trace timings and the server version aside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MIGSAFE_BIN:-build/migsafe}
@@ -32,11 +33,33 @@ file=examples/unsafe/V2__index_orders_by_date.sql
       console.log(JSON.stringify(JSON.parse(s).runs[0].results[0], null, 2)));'
   echo "\`\`\`"
 } > /tmp/migsafe-samples.md
+# `migsafe locks` and `migsafe trace` (the trace needs the postgresql server package).
+locks_file=examples/unsafe/V6__order_priority.sql
+{
+  echo "\`$locks_file\`:"
+  echo
+  echo "\`\`\`sql"
+  cat "$locks_file"
+  echo "\`\`\`"
+  echo
+  echo "\`\`\`"
+  echo "\$ migsafe locks $locks_file"
+  "$bin" locks "$locks_file"
+  echo "\`\`\`"
+  echo
+  echo "\`\`\`"
+  echo "\$ migsafe trace $locks_file"
+  "$bin" trace "$locks_file" || true
+  echo "\`\`\`"
+} > /tmp/migsafe-locks-samples.md
 python3 - <<'PY'
 text = open("README.md", encoding="utf-8").read()
-b, e = "<!-- samples:begin -->\n", "<!-- samples:end -->"
-i, j = text.index(b), text.index(e)
-sample = open("/tmp/migsafe-samples.md", encoding="utf-8").read()
-open("README.md", "w", encoding="utf-8").write(text[: i + len(b)] + sample + text[j:])
+for marker, path in (("samples", "/tmp/migsafe-samples.md"),
+                     ("locks-samples", "/tmp/migsafe-locks-samples.md")):
+    b, e = f"<!-- {marker}:begin -->\n", f"<!-- {marker}:end -->"
+    i, j = text.index(b), text.index(e)
+    sample = open(path, encoding="utf-8").read()
+    text = text[: i + len(b)] + sample + text[j:]
+open("README.md", "w", encoding="utf-8").write(text)
 PY
 echo "README samples updated"

@@ -26,4 +26,8 @@ struct CommandResult {
 CommandResult run_migsafe(const std::string& args, const std::string& input = "",
                           const std::string& prefix = "");
 
+// Whether PostgreSQL server binaries (initdb) are installed, as scripts/pg-throwaway.sh finds
+// them: tests that need a real server skip loudly without.
+bool postgres_server_available();
+
 }  // namespace migsafe::test

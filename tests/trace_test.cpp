@@ -17,18 +17,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The server binaries pg-throwaway.sh looks for.
-bool have_server() {
-  if (const char* dir = std::getenv("MIGSAFE_PG_BINDIR"))
-    return fs::exists(fs::path(dir) / "initdb");
-  std::error_code ec;
-  for (const auto& v : fs::directory_iterator("/usr/lib/postgresql", ec))
-    if (fs::exists(v.path() / "bin" / "initdb")) return true;
-  return false;
-}
-
 #define REQUIRE_SERVER()                                                                     \
-  if (!have_server()) {                                                                      \
+  if (!postgres_server_available()) {                                                        \
     GTEST_SKIP() << "\n\n*** SKIPPED LOUDLY: no PostgreSQL server binaries for the trace "   \
                     "tests (install the postgresql package: scripts/setup.sh --test) ***\n"; \
   }
