@@ -2071,9 +2071,24 @@ Effect predict(const Statement& stmt, const FileContext& ctx) {
 }
 
 Effect predict_sql(const std::string& sql, const FileContext& ctx) {
-  ParsedFile parsed = parse_sql(sql);
-  if (parsed.statements.size() != 1 || !parsed.errors.empty()) return unknown("not one statement");
-  return predict(parsed.statements.front(), ctx);
+  return predict_after({sql}, ctx);
+}
+
+Effect predict_after(const std::vector<std::string>& steps, const FileContext& ctx) {
+  if (steps.empty()) return unknown("no statement");
+  FileContext copy = ctx;
+  std::vector<ParsedFile> parsed;
+  parsed.reserve(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    parsed.push_back(parse_sql(steps[i]));
+    const ParsedFile& p = parsed.back();
+    if (p.statements.size() != 1 || !p.errors.empty()) return unknown("not one statement");
+    const Statement& stmt = p.statements.front();
+    if (i + 1 == steps.size()) return predict(stmt, copy);
+    Effect e = predict(stmt, copy);
+    copy.advance(stmt, [&]() -> const Effect& { return e; });
+  }
+  return unknown("no statement");
 }
 
 }  // namespace migsafe

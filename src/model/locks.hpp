@@ -129,5 +129,8 @@ Effect predict(const Statement& stmt, const FileContext& ctx);
 // texts to state what the safe alternative takes, from the model rather than from memory.
 // Unknown (known == false) when `sql` does not parse as one statement.
 Effect predict_sql(const std::string& sql, const FileContext& ctx);
+// The same for the last of several statements, after the earlier ones (applied to a copy of
+// `ctx`): "ADD CONSTRAINT ... NOT VALID" then "VALIDATE CONSTRAINT".
+Effect predict_after(const std::vector<std::string>& steps, const FileContext& ctx);
 
 }  // namespace migsafe
