@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/check.hpp"
+#include "core/secrets.hpp"
 #include "model/locks.hpp"
 
 namespace migsafe {
@@ -80,6 +81,7 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
 
   const auto& rules = all_rules();
   FileContext ctx(*file, plan.settings());
+  ctx.set_statements(parsed.statements);
   TreeWalker walker;
   for (const Statement& stmt : parsed.statements) {
     std::optional<Effect> effect;
@@ -124,6 +126,7 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
                      if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
                      return a.rule < b.rule;
                    });
+  redact_secrets(*file, parsed.statements, result.findings);
   return result;
 }
 

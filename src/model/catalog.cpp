@@ -69,13 +69,6 @@ std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> Catalog::referen
   return out;
 }
 
-std::vector<const IndexInfo*> Catalog::indexes_of(const QualifiedName& n) const {
-  std::vector<const IndexInfo*> out;
-  for (const auto& [name, idx] : indexes_)
-    if (idx.table == n) out.push_back(&idx);
-  return out;
-}
-
 std::vector<const TableInfo*> Catalog::tables_using_type(std::string_view type) const {
   std::vector<const TableInfo*> out;
   for (const auto& [name, t] : tables_)
@@ -105,6 +98,13 @@ void Catalog::mark_history() {
   for (auto& [name, i] : indexes_) i.origin = Origin::History;
   for (auto& [name, v] : views_) v.origin = Origin::History;
   for (auto& [name, o] : sequences_) o = Origin::History;
+}
+
+std::vector<const IndexInfo*> Catalog::indexes_on(const QualifiedName& table) const {
+  std::vector<const IndexInfo*> out;
+  for (const auto& [name, index] : indexes_)
+    if (index.table == table) out.push_back(&index);
+  return out;
 }
 
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
@@ -251,6 +251,7 @@ void apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplayState&
   QualifiedName name = resolve(s.relation, st.default_schema);
   if (s.if_not_exists && cat.table(name)) return;
   TableInfo& t = cat.add_table(name, st.origin);
+  t.created_statement = st.statement;
   t.columns_known = s.n_inh_relations == 0 && !s.partbound && !s.of_typename;
   t.partitioned = s.partspec != nullptr;
   t.is_partition = s.partbound != nullptr;
@@ -554,6 +555,7 @@ void Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state) {
       QualifiedName name = resolve(ctas->into->rel, state.default_schema);
       if (ctas->if_not_exists && (table(name) || view(name))) return;
       TableInfo& t = add_table(name, state.origin);
+      t.created_statement = state.statement;
       t.columns_known = false;
       if (ctas->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
         ViewInfo& v = views_[name];
@@ -569,6 +571,7 @@ void Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state) {
     if (select->into_clause && select->into_clause->rel) {
       TableInfo& t =
           add_table(resolve(select->into_clause->rel, state.default_schema), state.origin);
+      t.created_statement = state.statement;
       t.columns_known = false;
     }
     return;

@@ -68,6 +68,8 @@ struct TableInfo {
   QualifiedName name;
   Origin origin = Origin::ThisFile;
   bool columns_known = true;  // false for CREATE TABLE AS / LIKE / OF: columns not listed
+  // The statement of this file that created it (meaningful for Origin::ThisFile).
+  size_t created_statement = 0;
   std::vector<ColumnInfo> columns;
   std::vector<ConstraintInfo> constraints;
   bool partitioned = false;            // PARTITION BY
@@ -101,6 +103,10 @@ class Catalog {
   const TableInfo* table(const QualifiedName& n) const;
   TableInfo* table(const QualifiedName& n);
   const IndexInfo* index(const QualifiedName& n) const;
+  const std::map<QualifiedName, TableInfo>& tables() const { return tables_; }
+  // The indexes known on `table` (CREATE INDEX; PRIMARY KEY / UNIQUE constraints are in the
+  // table's constraints).
+  std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
   const ViewInfo* view(const QualifiedName& n) const;
   // Whether CREATE SEQUENCE n was seen, and where.
   std::optional<Origin> sequence(const QualifiedName& n) const;
@@ -109,8 +115,6 @@ class Catalog {
   // Foreign keys of other tables that reference `n`: (table, constraint).
   std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> referencing(
       const QualifiedName& n) const;
-  // Indexes known on table `n` (CREATE INDEX; constraint indexes are not listed here).
-  std::vector<const IndexInfo*> indexes_of(const QualifiedName& n) const;
   // Tables with a column of the (domain or user) type named `type`.
   std::vector<const TableInfo*> tables_using_type(std::string_view type) const;
   // Whether some table's columns are not all known (created before the migration, LIKE, AS).
