@@ -182,6 +182,8 @@ class Oracle : public ::testing::Test {
     cluster_ = nullptr;
   }
   void SetUp() override {
+    if (!skip_reason_.empty() && std::getenv("MIGSAFE_REQUIRE_TOOLS"))
+      FAIL() << "the lock oracle needs a PostgreSQL server: " << skip_reason_;
     if (!skip_reason_.empty()) {
       GTEST_SKIP() << "\n\n*** SKIPPED LOUDLY: the lock oracle needs a PostgreSQL server: "
                    << skip_reason_ << " (install the postgresql package: scripts/setup.sh --test)"

@@ -18,6 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 #define REQUIRE_SERVER()                                                                     \
+  if (!postgres_server_available() && std::getenv("MIGSAFE_REQUIRE_TOOLS")) {                \
+    FAIL() << "PostgreSQL server binaries missing (apt-get install postgresql)";             \
+  }                                                                                          \
   if (!postgres_server_available()) {                                                        \
     GTEST_SKIP() << "\n\n*** SKIPPED LOUDLY: no PostgreSQL server binaries for the trace "   \
                     "tests (install the postgresql package: scripts/setup.sh --test) ***\n"; \
