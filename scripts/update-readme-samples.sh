@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the output samples in README.md (between <!-- samples:begin --> and
-# <!-- samples:end -->, and <!-- locks-samples:begin/end -->) by running the real binary;
-# tests/readme_test.cpp fails when they drift (trace timings and the server version aside).
+# <!-- samples:end -->, the CI formats between <!-- ci-samples:begin --> and <!-- ci-samples:end -->,
+# and `migsafe locks` / `migsafe trace` between <!-- locks-samples:begin/end -->) by running the
+# real binary; tests/readme_test.cpp fails when they drift (trace timings and the server version
+# aside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MIGSAFE_BIN:-build/migsafe}
@@ -33,6 +35,18 @@ file=examples/unsafe/V2__index_orders_by_date.sql
       console.log(JSON.stringify(JSON.parse(s).runs[0].results[0], null, 2)));'
   echo "\`\`\`"
 } > /tmp/migsafe-samples.md
+{
+  echo "The three CI formats for the same file:"
+  for fmt in github gitlab junit; do
+    echo
+    echo "**$fmt**"
+    echo
+    echo "\`\`\`"
+    echo "\$ migsafe check --format $fmt $file"
+    "$bin" check --format $fmt "$file" || true
+    echo "\`\`\`"
+  done
+} > /tmp/migsafe-ci-samples.md
 # `migsafe locks` and `migsafe trace` (the trace needs the postgresql server package).
 locks_file=examples/unsafe/V6__order_priority.sql
 {
@@ -54,11 +68,12 @@ locks_file=examples/unsafe/V6__order_priority.sql
 } > /tmp/migsafe-locks-samples.md
 python3 - <<'PY'
 text = open("README.md", encoding="utf-8").read()
-for marker, path in (("samples", "/tmp/migsafe-samples.md"),
-                     ("locks-samples", "/tmp/migsafe-locks-samples.md")):
-    b, e = f"<!-- {marker}:begin -->\n", f"<!-- {marker}:end -->"
+for name, sample_file in (("samples", "/tmp/migsafe-samples.md"),
+                          ("ci-samples", "/tmp/migsafe-ci-samples.md"),
+                          ("locks-samples", "/tmp/migsafe-locks-samples.md")):
+    b, e = "<!-- %s:begin -->\n" % name, "<!-- %s:end -->" % name
     i, j = text.index(b), text.index(e)
-    sample = open(path, encoding="utf-8").read()
+    sample = open(sample_file, encoding="utf-8").read()
     text = text[: i + len(b)] + sample + text[j:]
 open("README.md", "w", encoding="utf-8").write(text)
 PY

@@ -3,6 +3,9 @@
 // comments. A missing finding and an unexpected one both fail.
 //
 // A fixture may start with a settings line:  -- fixture: pg-version=11, assume-in-transaction
+// `with=<rule>` (repeatable) enables another rule too, whose findings must then be expected as
+// well (for rules about other rules' findings, such as unused-suppression). The filter stage
+// (inline suppressions) runs as in `migsafe check`.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +13,7 @@
 #include <map>
 #include <regex>
 
+#include "config/resolver.hpp"
 #include "helpers.hpp"
 
 namespace migsafe::test {
@@ -38,13 +42,26 @@ std::vector<FixtureFile> all_fixtures() {
   return out;
 }
 
+std::string header(const std::string& sql) {
+  static const std::regex line(R"(^--\s*fixture:\s*(.*))");
+  std::smatch m;
+  std::string first = sql.substr(0, sql.find('\n'));
+  return std::regex_search(first, m, line) ? m[1].str() : "";
+}
+
+std::vector<std::string> also_enabled(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string opts = header(sql);
+  static const std::regex with(R"(with=([a-z0-9-]+))");
+  for (std::sregex_iterator it(opts.begin(), opts.end(), with), e; it != e; ++it)
+    out.push_back((*it)[1]);
+  return out;
+}
+
 LintSettings settings_from(const std::string& sql) {
   LintSettings s;
+  std::string opts = header(sql);
   std::smatch m;
-  static const std::regex header(R"(^--\s*fixture:\s*(.*))");
-  std::string first = sql.substr(0, sql.find('\n'));
-  if (!std::regex_search(first, m, header)) return s;
-  std::string opts = m[1];
   static const std::regex pg(R"(pg-version=(\d+))");
   if (std::regex_search(opts, m, pg)) s.pg_version = std::stoi(m[1]);
   if (opts.find("assume-in-transaction") != std::string::npos) s.assume_in_transaction = true;
@@ -82,8 +99,10 @@ TEST_P(Fixture, FindingsMatchExpectations) {
   std::string sql = read_text(fx.path);
   RuleSelection sel;
   sel.select = {fx.rule};
-  LintPlan plan(settings_from(sql), sel);
-  FileResult r = lint_source(std::make_shared<const SourceFile>(fx.path, sql), plan);
+  for (const auto& id : also_enabled(sql)) sel.select.push_back(id);
+  FilePlan plan;
+  plan.plan = std::make_shared<const LintPlan>(settings_from(sql), sel);
+  FileResult r = lint_file(std::make_shared<const SourceFile>(fx.path, sql), plan);
   std::multiset<std::pair<uint32_t, std::string>> got;
   for (const Finding& f : r.findings) got.insert({r.file->position(f.span.begin).line, f.rule});
   auto want = expectations(sql);

@@ -1,4 +1,5 @@
-// `migsafe check`: discover files, lint them in parallel on --jobs threads, and feed the
+// `migsafe check`: discover files, resolve each one's config, lint them in parallel on --jobs
+// threads (rules, then the filter stage: inline suppressions and the baseline), and feed the
 // reporter in input order as soon as each file's turn comes (deterministic output, bounded
 // memory). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
 // I/O error.
@@ -8,12 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "config/resolver.hpp"
 #include "core/linter.hpp"
 
 namespace migsafe {
-
-enum class FailOn { Error, Warning, Info, Never };
-bool parse_fail_on(std::string_view text, FailOn* out);
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -22,14 +21,13 @@ struct CheckOptions {
   std::string output;          // empty: standard output
   std::string color = "auto";  // auto | always | never
   unsigned jobs = 0;           // 0: one per core
-  LintSettings settings;
-  RuleSelection rules;
-  FailOn fail_on = FailOn::Error;
+  std::string config;          // --config FILE for every path; empty: the nearest .migsafe.toml
+  CliOverrides flags;          // flags given on the command line win over config files
+  std::string framework;       // --framework; "" = not set (then the config's, if any)
+  std::string baseline;        // --baseline FILE: tolerate the findings it lists
+  std::string write_baseline;  // --write-baseline FILE: record the current findings
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
-
-// Whether a finding of severity `s` makes the run fail.
-bool fails(Severity s, FailOn level);
 
 }  // namespace migsafe
