@@ -18,6 +18,8 @@ Command add_check_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 Command add_init_command(CLI::App& app);
+Command add_locks_command(CLI::App& app);
+Command add_trace_command(CLI::App& app);
 Command add_lsp_command(CLI::App& app);
 
 }  // namespace migsafe::cli

@@ -14,7 +14,8 @@ int run(int argc, char** argv) {
   app.require_subcommand(1);
   std::vector<Command> commands = {
       add_check_command(app), add_rules_command(app), add_explain_command(app),
-      add_init_command(app),  add_lsp_command(app),
+      add_init_command(app),  add_locks_command(app), add_trace_command(app),
+      add_lsp_command(app),
   };
   try {
     app.parse(argc, argv);

@@ -42,6 +42,64 @@ const IndexInfo* Catalog::index(const QualifiedName& n) const {
   return it == indexes_.end() ? nullptr : &it->second;
 }
 
+const ViewInfo* Catalog::view(const QualifiedName& n) const {
+  auto it = views_.find(n);
+  return it == views_.end() ? nullptr : &it->second;
+}
+
+std::optional<Origin> Catalog::sequence(const QualifiedName& n) const {
+  auto it = sequences_.find(n);
+  if (it == sequences_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<const TableInfo*> Catalog::children(const QualifiedName& n) const {
+  std::vector<const TableInfo*> out;
+  for (const auto& [name, t] : tables_)
+    if (std::find(t.parents.begin(), t.parents.end(), n) != t.parents.end()) out.push_back(&t);
+  return out;
+}
+
+std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> Catalog::referencing(
+    const QualifiedName& n) const {
+  std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> out;
+  for (const auto& [name, t] : tables_)
+    for (const ConstraintInfo& c : t.constraints)
+      if (c.kind == ConstraintKind::ForeignKey && c.references == n) out.emplace_back(&t, &c);
+  return out;
+}
+
+std::vector<const TableInfo*> Catalog::tables_using_type(std::string_view type) const {
+  std::vector<const TableInfo*> out;
+  for (const auto& [name, t] : tables_)
+    for (const ColumnInfo& c : t.columns)
+      if (c.type.name == type) {
+        out.push_back(&t);
+        break;
+      }
+  return out;
+}
+
+bool Catalog::has_unknown_columns() const {
+  for (const auto& [name, t] : tables_)
+    if (!t.columns_known && !views_.count(name)) return true;
+  return false;
+}
+
+void Catalog::mark_history() {
+  for (auto& [name, t] : tables_) {
+    t.origin = Origin::History;
+    for (auto& c : t.columns) c.origin = Origin::History;
+    for (auto& c : t.constraints) {
+      c.origin = Origin::History;
+      c.added_transaction = -1;
+    }
+  }
+  for (auto& [name, i] : indexes_) i.origin = Origin::History;
+  for (auto& [name, v] : views_) v.origin = Origin::History;
+  for (auto& [name, o] : sequences_) o = Origin::History;
+}
+
 std::vector<const IndexInfo*> Catalog::indexes_on(const QualifiedName& table) const {
   std::vector<const IndexInfo*> out;
   for (const auto& [name, index] : indexes_)
@@ -59,9 +117,19 @@ TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
 
 void Catalog::drop_table(const QualifiedName& n) {
   tables_.erase(n);
+  views_.erase(n);
   for (auto it = indexes_.begin(); it != indexes_.end();) {
     it = it->second.table == n ? indexes_.erase(it) : std::next(it);
   }
+}
+
+void Catalog::rename_view(const QualifiedName& from, const std::string& to) {
+  auto it = views_.find(from);
+  if (it == views_.end()) return;
+  ViewInfo v = std::move(it->second);
+  views_.erase(it);
+  v.name.name = to;
+  views_[v.name] = std::move(v);
 }
 
 IndexInfo& Catalog::add_index(IndexInfo index) {
@@ -185,6 +253,11 @@ void apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplayState&
   TableInfo& t = cat.add_table(name, st.origin);
   t.created_statement = st.statement;
   t.columns_known = s.n_inh_relations == 0 && !s.partbound && !s.of_typename;
+  t.partitioned = s.partspec != nullptr;
+  t.is_partition = s.partbound != nullptr;
+  for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations))
+    if (const auto* rv = as<PgQuery__RangeVar>(p))
+      t.parents.push_back(resolve(rv, st.default_schema));
   for (const PgQuery__Node* e : items(s.table_elts, s.n_table_elts)) {
     if (const auto* col = as<PgQuery__ColumnDef>(e)) {
       add_column(t, *col, st);
@@ -253,6 +326,31 @@ void apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const Rep
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropConstraint:
         std::erase_if(t.constraints, [&](const ConstraintInfo& c) { return c.name == colname; });
         break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AttachPartition:
+        if (const auto* pc = as<PgQuery__PartitionCmd>(cmd->def)) {
+          TableInfo& part = known_table(cat, resolve(pc->name, st.default_schema));
+          part.parents = {name};
+          part.is_partition = true;
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
+        if (const auto* pc = as<PgQuery__PartitionCmd>(cmd->def)) {
+          if (TableInfo* part = cat.table(resolve(pc->name, st.default_schema))) {
+            part->parents.clear();
+            part->is_partition = false;
+          }
+        }
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
+        if (const auto* rv = as<PgQuery__RangeVar>(cmd->def))
+          t.parents.push_back(resolve(rv, st.default_schema));
+        break;
+      case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
+        if (const auto* rv = as<PgQuery__RangeVar>(cmd->def)) {
+          QualifiedName parent = resolve(rv, st.default_schema);
+          std::erase(t.parents, parent);
+        }
+        break;
       default:
         break;
     }
@@ -283,13 +381,30 @@ void apply_drop(Catalog& cat, const PgQuery__DropStmt& s, const ReplayState& st)
     const auto* list = as<PgQuery__List>(obj);
     if (!list) continue;
     QualifiedName name = resolve_list(list->items, list->n_items, st.default_schema);
-    if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) cat.drop_table(name);
+    switch (s.remove_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TABLE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_FOREIGN_TABLE:
+        cat.drop_table(name);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+        cat.drop_sequence(name);
+        break;
+      default:
+        break;
+    }
   }
 }
 
 void apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplayState& st) {
   if (!s.relation) return;
   QualifiedName name = resolve(s.relation, st.default_schema);
+  if ((s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
+       s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW ||
+       s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_TABLE) &&
+      s.newname)
+    cat.rename_view(name, s.newname);
   TableInfo* t = cat.table(name);
   if (!t) return;
   std::string newname = s.newname ? s.newname : "";
@@ -374,6 +489,8 @@ ConstraintInfo constraint_info(const PgQuery__Constraint& c, std::string_view de
       info.kind = ConstraintKind::ForeignKey;
       info.columns = names_of(c.fk_attrs, c.n_fk_attrs);
       info.references = resolve(c.pktable, default_schema);
+      if (c.fk_del_action && *c.fk_del_action) info.on_delete = *c.fk_del_action;
+      if (c.fk_upd_action && *c.fk_upd_action) info.on_update = *c.fk_upd_action;
       break;
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
       info.kind = ConstraintKind::PrimaryKey;
@@ -393,17 +510,60 @@ ConstraintInfo constraint_info(const PgQuery__Constraint& c, std::string_view de
   return info;
 }
 
+// The relations a query reads (CTE names are not relations).
+std::vector<QualifiedName> query_sources(const ProtobufCMessage* query, std::string_view schema) {
+  std::vector<std::string> ctes;
+  std::vector<QualifiedName> out;
+  for_each_message(query, [&](const ProtobufCMessage& x) {
+    if (const auto* cte = as<PgQuery__CommonTableExpr>(&x))
+      ctes.emplace_back(cte->ctename ? cte->ctename : "");
+  });
+  for_each_message(query, [&](const ProtobufCMessage& x) {
+    const auto* rv = as<PgQuery__RangeVar>(&x);
+    if (!rv) return;
+    if ((!rv->schemaname || !*rv->schemaname) && rv->relname &&
+        std::find(ctes.begin(), ctes.end(), rv->relname) != ctes.end())
+      return;
+    QualifiedName n = resolve(rv, schema);
+    if (std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  });
+  return out;
+}
+
 void Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state) {
   const ProtobufCMessage* m = unwrap(stmt);
+  if (const auto* view = as<PgQuery__ViewStmt>(m)) {
+    QualifiedName name = resolve(view->view, state.default_schema);
+    ViewInfo& v = views_[name];
+    if (v.name.empty()) v.origin = state.origin;  // CREATE OR REPLACE keeps the view's age
+    v.name = name;
+    v.materialized = false;
+    v.sources = query_sources(unwrap(view->query), state.default_schema);
+    return;
+  }
+  if (const auto* seq = as<PgQuery__CreateSeqStmt>(m)) {
+    QualifiedName name = resolve(seq->sequence, state.default_schema);
+    if (!(seq->if_not_exists && sequences_.count(name))) sequences_[name] = state.origin;
+    return;
+  }
   if (const auto* create = as<PgQuery__CreateStmt>(m)) {
     apply_create(*this, *create, state);
     return;
   }
   if (const auto* ctas = as<PgQuery__CreateTableAsStmt>(m)) {
     if (ctas->into && ctas->into->rel) {
-      TableInfo& t = add_table(resolve(ctas->into->rel, state.default_schema), state.origin);
+      QualifiedName name = resolve(ctas->into->rel, state.default_schema);
+      if (ctas->if_not_exists && (table(name) || view(name))) return;
+      TableInfo& t = add_table(name, state.origin);
       t.created_statement = state.statement;
       t.columns_known = false;
+      if (ctas->objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
+        ViewInfo& v = views_[name];
+        v.name = name;
+        v.materialized = true;
+        v.sources = query_sources(unwrap(ctas->query), state.default_schema);
+        v.origin = state.origin;
+      }
     }
     return;
   }

@@ -49,6 +49,10 @@ struct ConstraintInfo {
   int added_transaction = -1;
   size_t added_statement = 0;
   Origin origin = Origin::ThisFile;
+  // Foreign keys: ON DELETE / ON UPDATE action as PostgreSQL spells it in pg_constraint
+  // (a no action, r restrict, c cascade, n set null, d set default).
+  char on_delete = 'a';
+  char on_update = 'a';
 };
 
 struct IndexInfo {
@@ -68,11 +72,22 @@ struct TableInfo {
   size_t created_statement = 0;
   std::vector<ColumnInfo> columns;
   std::vector<ConstraintInfo> constraints;
+  bool partitioned = false;            // PARTITION BY
+  std::vector<QualifiedName> parents;  // PARTITION OF / INHERITS / ATTACH PARTITION
+  bool is_partition = false;           // parents.front() is its partitioned table
 
   const ColumnInfo* column(std::string_view n) const;
   ColumnInfo* column(std::string_view n);
   const ConstraintInfo* constraint(std::string_view n) const;
   ConstraintInfo* constraint(std::string_view n);
+};
+
+// A view or materialized view and the relations its query reads (REFRESH and SELECT lock them).
+struct ViewInfo {
+  QualifiedName name;
+  bool materialized = false;
+  std::vector<QualifiedName> sources;
+  Origin origin = Origin::ThisFile;
 };
 
 // What a statement needs to know from the surrounding file to update the catalog.
@@ -92,17 +107,35 @@ class Catalog {
   // The indexes known on `table` (CREATE INDEX; PRIMARY KEY / UNIQUE constraints are in the
   // table's constraints).
   std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
+  const ViewInfo* view(const QualifiedName& n) const;
+  // Whether CREATE SEQUENCE n was seen, and where.
+  std::optional<Origin> sequence(const QualifiedName& n) const;
+  // Partitions and inheritance children of `n` (direct ones).
+  std::vector<const TableInfo*> children(const QualifiedName& n) const;
+  // Foreign keys of other tables that reference `n`: (table, constraint).
+  std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> referencing(
+      const QualifiedName& n) const;
+  // Tables with a column of the (domain or user) type named `type`.
+  std::vector<const TableInfo*> tables_using_type(std::string_view type) const;
+  // Whether some table's columns are not all known (created before the migration, LIKE, AS).
+  bool has_unknown_columns() const;
+  // Every object becomes part of the history: earlier migrations, not this one.
+  void mark_history();
 
   // Updates the catalog with the effect of one parsed statement.
   void apply(const PgQuery__Node* stmt, const ReplayState& state);
 
   TableInfo& add_table(const QualifiedName& n, Origin origin);
   void drop_table(const QualifiedName& n);
+  void drop_sequence(const QualifiedName& n) { sequences_.erase(n); }
+  void rename_view(const QualifiedName& from, const std::string& to);
   IndexInfo& add_index(IndexInfo index);
 
  private:
   std::map<QualifiedName, TableInfo> tables_;
   std::map<QualifiedName, IndexInfo> indexes_;
+  std::map<QualifiedName, ViewInfo> views_;
+  std::map<QualifiedName, Origin> sequences_;
 };
 
 // Facts about a column definition (CREATE TABLE element or ALTER TABLE ADD COLUMN).

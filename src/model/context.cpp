@@ -306,6 +306,21 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
   }
 }
 
+std::vector<HeldLock> FileContext::held_on_existing() const {
+  std::vector<HeldLock> out;
+  for (const HeldLock& h : held_) {
+    const RelationLock& l = h.lock;
+    if (l.is_new || l.unused || l.relation.empty() || l.role == RelationRole::Indexes) continue;
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const HeldLock& o) { return o.lock.relation == l.relation; });
+    if (same == out.end())
+      out.push_back(h);
+    else if (stronger(l.mode, same->lock.mode))
+      *same = h;
+  }
+  return out;
+}
+
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
@@ -348,8 +363,10 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
   if (lock_timeout_.current) first_unprotected_.reset();
   if (statement_timeout_.current) first_long_unprotected_.reset();
   if (in_tx_ && held_effect) {
+    std::string kind = statement_kind(stmt.node);
     for (const RelationLock& l : held_effect->locks)
-      held_.push_back(HeldLock{l, stmt.index, stmt.span});
+      if (l.mode != LockMode::None)
+        held_.push_back(HeldLock{l, stmt.index, stmt.span, kind, held_effect->changes_rows});
   } else {
     held_.clear();
   }

@@ -82,6 +82,8 @@ struct HeldLock {
   RelationLock lock;
   size_t statement = 0;  // index of the statement that took it
   Span where;
+  std::string kind;           // what that statement was: "ALTER TABLE", "UPDATE", ...
+  bool changes_rows = false;  // it was a data change (UPDATE / DELETE / INSERT ... SELECT)
 };
 
 class FileContext {
@@ -159,6 +161,9 @@ class FileContext {
 
   // --- locks held by the current transaction, taken by earlier statements in it
   const std::vector<HeldLock>& held_locks() const { return held_; }
+  // The same, one per relation: the strongest lock held on each relation that existed before
+  // the migration (new relations and "every index of" entries left out), in the order taken.
+  std::vector<HeldLock> held_on_existing() const;
 
   // Moves past `stmt`: applies its effect on transaction state, settings, catalog and locks.
   // The lock prediction is only asked for when a transaction stays open to hold the locks.
