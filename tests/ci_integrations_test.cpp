@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -229,6 +230,26 @@ TEST(GitHubAction, UsageErrorFailsWithoutUpload) {
   EXPECT_NE(check["stderr"].get<std::string>().find("db/missing"), std::string::npos);
   EXPECT_EQ(report["outputs"]["sarif-file"], "");
   EXPECT_FALSE(step(report, "Upload")["ran"].get<bool>());
+}
+
+// The build step itself: the repository's setup script, then a Release build of the migsafe
+// target alone, used by the check step. A full build takes minutes, so it runs only with
+// MIGSAFE_SLOW_TESTS=1 (skipped loudly otherwise).
+TEST(GitHubAction, BuildStepBuildsMigsafeFromSource) {
+  if (!have_yaml()) return;
+  if (!std::getenv("MIGSAFE_SLOW_TESTS")) {
+    GTEST_SKIP() << "SKIPPED LOUDLY: a full build; run with MIGSAFE_SLOW_TESTS=1";
+  }
+  TempDir dir;
+  pull_request_repo(dir);
+  json report =
+      run_action(dir, {{"paths", "db/migrations"}, {"upload-sarif", "false"}}, json::object());
+  const json& build = step(report, "Build");
+  ASSERT_EQ(build["exit_code"], 0) << build["stdout"] << build["stderr"];
+  EXPECT_EQ(build["outputs"]["binary"], dir.path("runner-temp") + "/migsafe-build/migsafe");
+  const json& check = step(report, "Check");
+  EXPECT_EQ(check["exit_code"], 1) << check["stderr"];
+  EXPECT_FALSE(annotations(check["stdout"]).empty());
 }
 
 // The GitLab job's script, run in a repository; the artifact is a Code Quality report.

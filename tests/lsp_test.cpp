@@ -130,6 +130,35 @@ TEST(Lsp, DiagnosticsCountUtf16AndCarryTheRuleAndItsDocs) {
   }
 }
 
+// Related locations point into the same document; an unused suppression is "unnecessary".
+TEST(Lsp, RelatedInformationAndUnnecessaryTag) {
+  const std::string text =
+      "BEGIN;\n"
+      "CREATE INDEX CONCURRENTLY i ON t (c);\n"
+      "-- migsafe-ignore ban-drop-table -- nothing is dropped\n"
+      "SELECT 1;\n"
+      "COMMIT;\n";
+  LspClient c;
+  c.start();
+  const std::string uri = "file:///nonexistent/dir/V3__related.sql";
+  open(c, uri, text);
+  json d = c.diagnostics(uri);
+  const json& in_tx = find_diag(d, "ban-concurrent-index-creation-in-transaction");
+  ASSERT_EQ(in_tx.at("relatedInformation").size(), 1u) << in_tx.dump();
+  const json& rel = in_tx["relatedInformation"][0];
+  EXPECT_EQ(rel["location"]["uri"], uri);
+  EXPECT_EQ(rel["location"]["range"]["start"], json({{"line", 0}, {"character", 0}}));
+  EXPECT_EQ(rel["location"]["range"]["end"], json({{"line", 0}, {"character", 6}}));
+  EXPECT_EQ(rel["message"], "the transaction starts here");
+  const json& unused = find_diag(d, "unused-suppression");
+  EXPECT_EQ(unused.at("tags"), json::array({1}));
+  EXPECT_EQ(unused["range"]["start"]["line"], 2);
+  // No "suppress" action for the suppression finding itself; its own fix removes the comment.
+  json actions = code_actions(c, uri, unused);
+  for (const json& a : actions)
+    EXPECT_EQ(a["title"].get<std::string>().find("Suppress"), std::string::npos) << a.dump();
+}
+
 // The editor applies a quick fix (the rule's fix as a WorkspaceEdit), sends the change as
 // incremental edits, and the diagnostic is gone.
 TEST(Lsp, QuickFixAppliedAndRelinted) {
