@@ -1,6 +1,8 @@
 // The lint loop; see linter.hpp.
 #include "core/linter.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -71,23 +73,60 @@ void report_syntax_errors(const ParsedFile& parsed, const LintPlan& plan,
 
 }  // namespace
 
+namespace {
+
+// Table sizes (--stats), applied in this one place for every rule: the finding is about the
+// existing relation its statement locks most strongly. A locking finding on a tiny table drops
+// to info; on a larger one the message says how large it is.
+void apply_table_stats(const TableStats& stats, const Effect& effect, std::span<Finding> findings) {
+  const RelationLock* lock = effect.strongest_on_existing();
+  if (!lock || lock->relation.empty()) return;
+  const TableSize* size = stats.find(lock->relation);
+  if (!size) return;
+  bool tiny = size->rows <= TableStats::kTinyRows && size->bytes <= TableStats::kTinyBytes;
+  for (Finding& f : findings) {
+    const RuleDef* rule = find_rule(f.rule);
+    bool locking = rule && rule->meta.category == "locking";
+    if (tiny && locking) {
+      f.severity = Severity::Info;
+      f.message +=
+          fmt::format(" ({} has about {} ({}) in production: the lock is brief)",
+                      lock->relation.display(), format_rows(size->rows), format_bytes(size->bytes));
+    } else if (!tiny) {
+      f.message += fmt::format(" ({} has about {}, {}, in production)", lock->relation.display(),
+                               format_rows(size->rows), format_bytes(size->bytes));
+    }
+  }
+}
+
+}  // namespace
+
 FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan) {
+  ParsedFile parsed = parse_file(*file);
+  return lint_parsed(std::move(file), parsed, plan, plan.settings());
+}
+
+FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
+                       const LintPlan& plan, const LintSettings& settings, bool run_rules,
+                       ReplayResult* replay) {
   FileResult result;
   result.file = file;
-  ParsedFile parsed = parse_file(*file);
   result.statements = parsed.statements.size();
-  report_syntax_errors(parsed, plan, result.findings);
+  if (run_rules) report_syntax_errors(parsed, plan, result.findings);
 
   const auto& rules = all_rules();
-  FileContext ctx(*file, plan.settings());
+  FileContext ctx(*file, settings);
   TreeWalker walker;
+  const TableStats* stats = settings.stats.get();
   for (const Statement& stmt : parsed.statements) {
     std::optional<Effect> effect;
     auto effect_source = [&]() -> const Effect& {
       if (!effect) effect = predict(stmt, ctx);
       return *effect;
     };
-    if (stmt.node) {
+    ctx.enter(stmt);
+    if (stmt.node && run_rules) {
+      size_t first = result.findings.size();
       Check check(ctx, stmt, result.findings);
       check.set_effect_source(effect_source);
       for (size_t r : plan.statement_hooks()) {
@@ -104,10 +143,13 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
         }
         return true;
       });
+      if (stats && result.findings.size() > first)
+        apply_table_stats(*stats, effect_source(),
+                          std::span<Finding>(result.findings).subspan(first));
     }
     ctx.advance(stmt, effect_source);
   }
-  if (!plan.finish_hooks().empty()) {
+  if (run_rules && !plan.finish_hooks().empty()) {
     Statement end;
     end.span = Span{file->bytes().size(), file->bytes().size()};
     end.index = parsed.statements.size();
@@ -124,6 +166,10 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
                      if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
                      return a.rule < b.rule;
                    });
+  if (replay) {
+    replay->unknown = ctx.replay_unknowns();
+    replay->catalog = ctx.take_catalog();
+  }
   return result;
 }
 

@@ -16,18 +16,40 @@
 #include "core/source.hpp"
 #include "model/catalog.hpp"
 #include "model/locks.hpp"
+#include "model/migration.hpp"
+#include "model/stats.hpp"
 #include "model/tri.hpp"
 #include "model/volatility.hpp"
 
 namespace migsafe {
+
+// From `begin` on (a byte offset), the migration tool runs the statements in one transaction
+// of its own (`in_transaction`) or each on its own. A Liquibase changeset or a dbmate section
+// starts a segment; the tool commits the previous one there.
+struct TransactionSegment {
+  size_t begin = 0;
+  bool in_transaction = false;
+};
 
 struct LintSettings {
   int pg_version = 15;
   // The tool that runs the migration wraps the whole file in one transaction (Flyway, Django,
   // Rails, Alembic by default).
   bool assume_in_transaction = false;
+  // When not empty, replaces assume_in_transaction: the framework's transactions, in order.
+  std::vector<TransactionSegment> transaction_segments;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
+  // What the migration history says about this file (absent for a lone file).
+  std::shared_ptr<const MigrationFacts> migration;
+  // Production table sizes (--stats).
+  std::shared_ptr<const TableStats> stats;
+};
+
+// A statement the catalog could not model (see ReplayOutcome).
+struct UnknownStatement {
+  Span span;
+  std::string reason;
 };
 
 struct SettingValue {
@@ -73,6 +95,8 @@ class FileContext {
 
   const SourceFile& file() const { return file_; }
   const LintSettings& settings() const { return settings_; }
+  // The migration history's facts about this file; nullptr when linted on its own.
+  const MigrationFacts* migration() const { return settings_.migration.get(); }
   int pg_version() const { return settings_.pg_version; }
 
   // --- transaction state before the current statement
@@ -102,6 +126,9 @@ class FileContext {
     return migsafe::resolve_list(items, n, default_schema_.current);
   }
   const Catalog& catalog() const { return catalog_; }
+  Catalog take_catalog() { return std::move(catalog_); }
+  // Statements so far that the catalog could not model.
+  const std::vector<UnknownStatement>& replay_unknowns() const { return unknowns_; }
   // Created earlier in this file (or change set): new and empty, nobody reads it yet.
   bool is_new_table(const QualifiedName& n) const;
   std::optional<Volatility> user_function_volatility(std::string_view schema,
@@ -110,6 +137,10 @@ class FileContext {
 
   // --- locks held by the current transaction, taken by earlier statements in it
   const std::vector<HeldLock>& held_locks() const { return held_; }
+
+  // Called before the rules see `stmt`: where the framework starts a new transaction segment
+  // (a Liquibase changeset), the previous segment's transaction ends.
+  void enter(const Statement& stmt);
 
   // Moves past `stmt`: applies its effect on transaction state, settings, catalog and locks.
   // The lock prediction is only asked for when a transaction stays open to hold the locks.
@@ -121,6 +152,7 @@ class FileContext {
   void set_value(std::string_view name, std::optional<std::string> value, bool local,
                  const Statement& stmt);
   void end_transaction(bool committed);
+  void begin_assumed_transaction();
 
   const SourceFile& file_;
   const LintSettings& settings_;
@@ -136,6 +168,8 @@ class FileContext {
   Catalog catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;
+  std::vector<UnknownStatement> unknowns_;
+  size_t next_segment_ = 0;
 };
 
 // Whether a timeout setting value disables the timeout ("0", 0, "0ms", "0s").
