@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "core/history.hpp"
 #include "core/runner.hpp"
 
 namespace migsafe::cli {
@@ -37,6 +38,19 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--stdin-filename", options->stdin_filename, "Path to show for stdin (-)");
+  cmd->add_option("--framework", options->framework,
+                  "Migration framework: its file order, down scripts and transactions (default: "
+                  "detect per directory)")
+      ->check(CLI::IsMember(framework_names()));
+  cmd->add_option("--since", options->since,
+                  "Lint only migrations added or changed since this git ref (the older ones are "
+                  "schema context)");
+  cmd->add_option("--changed", options->changed,
+                  "Lint only these migration files (the others are schema context)")
+      ->expected(1, -1);
+  cmd->add_option("--stats", options->stats,
+                  "Production table sizes (JSON from `migsafe stats`): tiny tables drop to info, "
+                  "large ones are named with their size");
   return Command{cmd, [options, fail_on] {
                    parse_fail_on(*fail_on, &options->fail_on);
                    return run_check(*options, std::cout, std::cerr);

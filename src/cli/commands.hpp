@@ -17,5 +17,6 @@ struct Command {
 Command add_check_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
+Command add_schema_command(CLI::App& app);
 
 }  // namespace migsafe::cli

@@ -72,6 +72,7 @@ void walk_directory(const std::string& root, Discovered& out) {
   if (ec) out.errors.push_back(root + ": " + ec.message());
   std::sort(found.begin(), found.end(), natural_less);
   out.files.insert(out.files.end(), found.begin(), found.end());
+  out.roots.insert(out.roots.end(), found.size(), root);
 }
 
 }  // namespace
@@ -81,6 +82,7 @@ Discovered discover(const std::vector<std::string>& paths) {
   for (const std::string& p : paths) {
     if (p == "-") {
       out.files.push_back(p);
+      out.roots.push_back(p);
       continue;
     }
     std::error_code ec;
@@ -94,6 +96,7 @@ Discovered discover(const std::vector<std::string>& paths) {
       walk_directory(p, out);
     } else {
       out.files.push_back(p);
+      out.roots.push_back(p);
     }
   }
   return out;

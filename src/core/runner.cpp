@@ -13,7 +13,12 @@
 #include <optional>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
+#include "core/changeset.hpp"
 #include "core/discover.hpp"
+#include "core/history.hpp"
+#include "model/locks.hpp"
 #include "report/reporter.hpp"
 
 namespace migsafe {
@@ -60,43 +65,63 @@ bool use_color(const std::string& mode, bool to_file) {
   return isatty(STDOUT_FILENO) != 0;
 }
 
-FileResult lint_path(const std::string& path, const std::string& shown, const LintPlan& plan) {
-  FileResult r;
+// One file read, split into the framework's sections and parsed: the expensive part, done by
+// the worker threads ahead of the in-order replay.
+struct Prepared {
+  std::shared_ptr<const SourceFile> shown;  // the bytes as on disk, for reports
+  std::shared_ptr<const SourceFile> run;    // the bytes as the framework runs them
+  ParsedFile parsed;
+  std::vector<TransactionSegment> segments;
+  std::vector<ChangesetFacts> changesets;
+  std::optional<bool> has_down;
+  std::string error;
+};
+
+Prepared prepare(const PlannedFile& pf) {
+  Prepared p;
   std::string bytes, error;
-  if (!read_file(path, bytes, error)) {
-    r.error = error;
-    return r;
+  if (!read_file(pf.path, bytes, error)) {
+    p.error = error;
+    return p;
   }
-  return lint_source(std::make_shared<const SourceFile>(shown, std::move(bytes)), plan);
+  PreparedSource src = prepare_source(pf, bytes);
+  p.segments = std::move(src.segments);
+  p.changesets = std::move(src.changesets);
+  p.has_down = src.has_down;
+  bool same = src.bytes == bytes;
+  p.shown = std::make_shared<const SourceFile>(pf.shown, std::move(bytes));
+  p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(src.bytes));
+  p.parsed = parse_file(*p.run);
+  return p;
 }
 
-// Lints `files` on `jobs` threads and calls `emit` for each result in input order. At most
-// `window` results wait for their turn, which bounds memory by the files in flight.
-template <class Emit>
-void lint_in_order(const std::vector<std::string>& files, const std::vector<std::string>& shown,
-                   const LintPlan& plan, unsigned jobs, Emit emit) {
+// Prepares `files` on `jobs` threads and calls `next` for each in plan order on the calling
+// thread. At most `window` prepared files wait for their turn, which bounds memory by the files
+// in flight, not by the history.
+template <class Next>
+void prepare_in_order(const std::vector<PlannedFile>& files, unsigned jobs, Next next) {
   if (jobs <= 1 || files.size() <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) emit(lint_path(files[i], shown[i], plan));
+    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i]));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
-  std::vector<std::optional<FileResult>> slots(files.size());
+  std::vector<std::optional<Prepared>> slots(files.size());
   std::mutex mu;
   std::condition_variable ready, room;
-  size_t next = 0, emitted = 0;
+  size_t claimed = 0, consumed = 0;
   auto worker = [&] {
     for (;;) {
       size_t i;
       {
         std::unique_lock lock(mu);
-        room.wait(lock, [&] { return next >= files.size() || next < emitted + window; });
-        if (next >= files.size()) return;
-        i = next++;
+        room.wait(lock, [&] { return claimed >= files.size() || claimed < consumed + window; });
+        if (claimed >= files.size()) return;
+        i = claimed++;
       }
-      FileResult r = lint_path(files[i], shown[i], plan);
+      Prepared p = prepare(files[i]);
       {
         std::lock_guard lock(mu);
-        slots[i] = std::move(r);
+        slots[i] = std::move(p);
       }
       ready.notify_all();
     }
@@ -104,18 +129,135 @@ void lint_in_order(const std::vector<std::string>& files, const std::vector<std:
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
   for (size_t i = 0; i < files.size(); ++i) {
-    FileResult r;
+    Prepared p;
     {
       std::unique_lock lock(mu);
       ready.wait(lock, [&] { return slots[i].has_value(); });
-      r = std::move(*slots[i]);
+      p = std::move(*slots[i]);
       slots[i].reset();
-      emitted = i + 1;
+      consumed = i + 1;
     }
     room.notify_all();
-    emit(r);
+    next(i, std::move(p));
   }
   for (auto& t : threads) t.join();
+}
+
+// Whether any statement is one PostgreSQL refuses inside a transaction block (the lock model
+// says so): Flyway then runs the whole migration without a transaction.
+bool has_non_transactional_statement(const Prepared& p, const LintSettings& base) {
+  LintSettings plain;
+  plain.pg_version = base.pg_version;
+  FileContext scratch(*p.run, plain);
+  for (const Statement& stmt : p.parsed.statements)
+    if (stmt.node && predict(stmt, scratch).no_transaction_block) return true;
+  return false;
+}
+
+// The settings one file is linted with: the run's, plus what its history knows.
+LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const Prepared& p,
+                           std::shared_ptr<const Catalog> catalog,
+                           std::shared_ptr<const TableStats> stats) {
+  LintSettings s = run;
+  s.base_catalog = std::move(catalog);
+  s.stats = std::move(stats);
+  auto facts = std::make_shared<MigrationFacts>(*pf.facts);
+  facts->changesets = p.changesets;
+  if (p.has_down && facts->pairs_down) facts->has_down = *p.has_down;
+  s.migration = std::move(facts);
+  switch (pf.transactions) {
+    case TransactionRule::None:
+      if (pf.framework != Framework::Plain) s.assume_in_transaction = false;
+      break;
+    case TransactionRule::Whole:
+      s.assume_in_transaction = true;
+      break;
+    case TransactionRule::ImplicitMulti:
+      s.assume_in_transaction = p.parsed.statements.size() > 1;
+      break;
+    case TransactionRule::FlywayAuto:
+      s.assume_in_transaction = !has_non_transactional_statement(p, run);
+      break;
+    case TransactionRule::Sections:
+      s.transaction_segments = p.segments;
+      break;
+  }
+  return s;
+}
+
+struct RunInputs {
+  HistoryPlan plan;
+  std::shared_ptr<const TableStats> stats;
+};
+
+// Discovery, change set, history plan and statistics: everything before the first file is
+// read. Returns 0, or the exit code of a usage / I/O error (already reported on `err`).
+int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostream& err) {
+  Discovered found = discover(options.paths);
+  for (const auto& e : found.errors) err << "migsafe: " << e << "\n";
+  io_error = !found.errors.empty();
+  if (!found.errors.empty() && found.files.empty()) return 2;
+  PlanRequest req;
+  req.files = found.files;
+  req.roots = found.roots;
+  req.shown = found.files;
+  for (auto& s : req.shown)
+    if (s == "-") s = options.stdin_filename.empty() ? "<stdin>" : options.stdin_filename;
+  req.framework = options.framework;
+  if (!options.since.empty()) {
+    std::string where = found.files.empty() || found.files[0] == "-" ? "." : found.files[0];
+    std::string e = changes_since(options.since, where, req.changes);
+    if (!e.empty()) {
+      err << "migsafe: " << e << "\n";
+      return 2;
+    }
+  }
+  if (!options.changed.empty()) mark_changed(options.changed, req.changes);
+  in.plan = plan_histories(req);
+  for (const auto& e : in.plan.errors) err << "migsafe: " << e << "\n";
+  if (!in.plan.errors.empty()) return 2;
+  if (!options.stats.empty()) {
+    std::string bytes, error;
+    if (!read_file(options.stats, bytes, error)) {
+      err << "migsafe: --stats " << error << "\n";
+      return 2;
+    }
+    auto stats = TableStats::parse(bytes, error);
+    if (!stats) {
+      err << "migsafe: --stats " << options.stats << ": " << error << "\n";
+      return 2;
+    }
+    in.stats = std::make_shared<const TableStats>(std::move(*stats));
+  }
+  return 0;
+}
+
+// Replays every planned file in order (linting those the plan says to lint) and calls
+// `emit(planned, result, replay)` for each.
+template <class Emit>
+void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, Emit emit) {
+  std::vector<std::shared_ptr<const Catalog>> state(in.plan.histories);
+  const bool change_set = std::any_of(in.plan.files.begin(), in.plan.files.end(),
+                                      [](const PlannedFile& f) { return !f.lint; });
+  prepare_in_order(in.plan.files, jobs, [&](size_t i, Prepared p) {
+    const PlannedFile& pf = in.plan.files[i];
+    ReplayResult replay;
+    FileResult r;
+    if (!p.error.empty()) {
+      r.error = p.error;
+      emit(pf, r, replay);
+      return;
+    }
+    LintSettings s = file_settings(plan.settings(), pf, p, state[pf.history], in.stats);
+    r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
+    r.file = p.shown;
+    if (pf.commit) {
+      Catalog next = replay.catalog;
+      next.settle(pf.lint && change_set ? Origin::ChangeSet : Origin::History);
+      state[pf.history] = std::make_shared<const Catalog>(std::move(next));
+    }
+    emit(pf, r, replay);
+  });
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -133,20 +275,17 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     err << "migsafe: " << e.what() << " (see `migsafe rules`)\n";
     return 2;
   }
-  Discovered found = discover(options.paths);
-  for (const auto& e : found.errors) err << "migsafe: " << e << "\n";
-  if (!found.errors.empty() && found.files.empty()) return 2;
+  RunInputs inputs;
+  bool io_error = false;
+  if (int rc = gather(options, inputs, io_error, err)) return rc;
 
   // Never write the report over a file we were asked to lint.
-  for (const auto& f : found.files) {
-    if (!options.output.empty() && f != "-" && same_file(f, options.output)) {
+  for (const auto& f : inputs.plan.files) {
+    if (!options.output.empty() && f.path != "-" && same_file(f.path, options.output)) {
       err << "migsafe: --output " << options.output << " is one of the files being checked\n";
       return 2;
     }
   }
-  std::vector<std::string> shown = found.files;
-  for (auto& s : shown)
-    if (s == "-") s = options.stdin_filename.empty() ? "<stdin>" : options.stdin_filename;
 
   std::ofstream file_out;
   std::string tmp_output;
@@ -172,9 +311,9 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   RunSummary summary;
   bool failed = false;
-  bool io_error = !found.errors.empty();
   reporter->begin();
-  lint_in_order(found.files, shown, *plan, jobs, [&](const FileResult& r) {
+  replay_histories(inputs, *plan, jobs, [&](const PlannedFile& pf, FileResult& r, ReplayResult&) {
+    if (!pf.lint && r.error.empty()) return;  // schema context only
     summary.add(r);
     if (!r.error.empty()) {
       err << "migsafe: " << r.error << "\n";
@@ -195,6 +334,155 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   }
   if (io_error) return 2;
   return failed ? 1 : 0;
+}
+
+namespace {
+
+std::string kind_name(TableKind k) {
+  switch (k) {
+    case TableKind::Table:
+      return "table";
+    case TableKind::Partitioned:
+      return "partitioned";
+    case TableKind::Partition:
+      return "partition";
+  }
+  return "table";
+}
+
+nlohmann::json catalog_json(const Catalog& c) {
+  nlohmann::json j;
+  j["schemas"] = c.schemas();
+  j["tables"] = nlohmann::json::array();
+  for (const auto& [n, t] : c.tables()) {
+    nlohmann::json cols = nlohmann::json::array();
+    for (const auto& col : t.columns)
+      cols.push_back({{"name", col.name},
+                      {"type", col.type.display()},
+                      {"not_null", col.not_null},
+                      {"default", col.has_default},
+                      {"identity", col.identity},
+                      {"generated", col.generated}});
+    nlohmann::json cons = nlohmann::json::array();
+    for (const auto& k : t.constraints) {
+      nlohmann::json x = {{"name", k.name}, {"columns", k.columns}, {"validated", k.validated}};
+      if (k.kind == ConstraintKind::ForeignKey) {
+        x["references"] = k.references.display();
+        x["ref_columns"] = k.ref_columns;
+      }
+      cons.push_back(std::move(x));
+    }
+    nlohmann::json tj = {{"name", n.display()},
+                         {"kind", kind_name(t.kind)},
+                         {"columns_known", t.columns_known},
+                         {"columns", cols},
+                         {"constraints", cons}};
+    if (!t.parent.empty()) tj["partition_of"] = t.parent.display();
+    j["tables"].push_back(std::move(tj));
+  }
+  j["indexes"] = nlohmann::json::array();
+  for (const auto& [n, i] : c.indexes())
+    j["indexes"].push_back({{"name", n.display()},
+                            {"table", i.table.display()},
+                            {"unique", i.unique},
+                            {"valid", i.valid},
+                            {"partial", i.partial},
+                            {"columns", i.columns}});
+  j["views"] = nlohmann::json::array();
+  for (const auto& [n, v] : c.views()) {
+    nlohmann::json reads = nlohmann::json::array();
+    for (const auto& d : v.reads)
+      reads.push_back({{"relation", d.relation.display()},
+                       {"columns", d.columns},
+                       {"columns_known", d.columns_known}});
+    j["views"].push_back(
+        {{"name", n.display()}, {"materialized", v.materialized}, {"reads", reads}});
+  }
+  j["enums"] = nlohmann::json::array();
+  for (const auto& [n, e] : c.enums())
+    j["enums"].push_back({{"name", n.display()}, {"values", e.values}});
+  return j;
+}
+
+}  // namespace
+
+int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<LintPlan> plan;
+  try {
+    plan.emplace(options.settings, options.rules);
+  } catch (const std::invalid_argument& e) {
+    err << "migsafe: " << e.what() << "\n";
+    return 2;
+  }
+  RunInputs inputs;
+  bool io_error = false;
+  if (int rc = gather(options, inputs, io_error, err)) return rc;
+  for (auto& f : inputs.plan.files) f.lint = false;
+  unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+  struct History {
+    std::string framework;
+    std::vector<std::string> files;
+    std::optional<Catalog> catalog;
+    nlohmann::json unknown = nlohmann::json::array();
+  };
+  std::vector<History> histories(inputs.plan.histories);
+  size_t statements = 0, unknowns = 0;
+  replay_histories(
+      inputs, *plan, jobs, [&](const PlannedFile& pf, FileResult& r, ReplayResult& rr) {
+        History& h = histories[pf.history];
+        h.framework = std::string(framework_name(pf.framework));
+        h.files.push_back(pf.shown);
+        if (!r.error.empty()) {
+          err << "migsafe: " << r.error << "\n";
+          io_error = true;
+          return;
+        }
+        statements += r.statements;
+        for (const auto& u : rr.unknown) {
+          Position pos = r.file->position(u.span.begin);
+          h.unknown.push_back({{"path", pf.shown}, {"line", pos.line}, {"reason", u.reason}});
+          ++unknowns;
+        }
+        if (pf.commit) h.catalog = std::move(rr.catalog);
+      });
+  if (options.format == "json") {
+    nlohmann::json j;
+    j["histories"] = nlohmann::json::array();
+    for (auto& h : histories)
+      j["histories"].push_back({{"framework", h.framework},
+                                {"files", h.files},
+                                {"schema", h.catalog ? catalog_json(*h.catalog) : nlohmann::json()},
+                                {"unknown", h.unknown}});
+    j["summary"] = {
+        {"files", inputs.plan.files.size()}, {"statements", statements}, {"unknown", unknowns}};
+    out << j.dump(2) << "\n";
+  } else {
+    for (auto& h : histories) {
+      size_t tables = h.catalog ? h.catalog->tables().size() : 0;
+      size_t indexes = h.catalog ? h.catalog->indexes().size() : 0;
+      size_t views = h.catalog ? h.catalog->views().size() : 0;
+      size_t enums = h.catalog ? h.catalog->enums().size() : 0;
+      std::string dir = h.files.empty() ? "" : h.files.front();
+      out << h.framework << " history of " << h.files.size() << " file(s) from " << dir << ": "
+          << tables << " tables, " << indexes << " indexes, " << views << " views, " << enums
+          << " enums\n";
+      if (h.catalog)
+        for (const auto& [n, t] : h.catalog->tables()) {
+          out << "  table " << n.display() << " (";
+          for (size_t i = 0; i < t.columns.size(); ++i)
+            out << (i ? ", " : "") << quote_ident(t.columns[i].name) << " "
+                << t.columns[i].type.display() << (t.columns[i].not_null ? " NOT NULL" : "");
+          if (!t.columns_known) out << (t.columns.empty() ? "" : ", ") << "...";
+          out << ")\n";
+        }
+      for (const auto& u : h.unknown)
+        out << "  unknown: " << u["path"].get<std::string>() << ":" << u["line"].get<int>() << ": "
+            << u["reason"].get<std::string>() << "\n";
+    }
+    out << "migsafe: replayed " << inputs.plan.files.size() << " files (" << statements
+        << " statements); " << unknowns << " statements could not be modeled\n";
+  }
+  return io_error ? 2 : 0;
 }
 
 }  // namespace migsafe

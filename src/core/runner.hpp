@@ -25,9 +25,17 @@ struct CheckOptions {
   LintSettings settings;
   RuleSelection rules;
   FailOn fail_on = FailOn::Error;
+  std::string framework;             // "" = not set: detect per directory (also "auto")
+  std::string since;                 // --since GIT_REF: lint only what changed since it
+  std::vector<std::string> changed;  // --changed FILE...: lint only these
+  std::string stats;                 // --stats FILE: production table sizes
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
+// `migsafe schema`: replays the histories under `options.paths` and prints the catalog each
+// ends with, and every statement the catalog could not model ("text" or "json").
+int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
 // Whether a finding of severity `s` makes the run fail.
 bool fails(Severity s, FailOn level);
