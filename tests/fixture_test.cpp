@@ -3,6 +3,7 @@
 // comments. A missing finding and an unexpected one both fail.
 //
 // A fixture may start with a settings line:  -- fixture: pg-version=11, assume-in-transaction
+// History rules name the fixture's place in a migration history there (see fixture_settings).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -38,19 +39,6 @@ std::vector<FixtureFile> all_fixtures() {
   return out;
 }
 
-LintSettings settings_from(const std::string& sql) {
-  LintSettings s;
-  std::smatch m;
-  static const std::regex header(R"(^--\s*fixture:\s*(.*))");
-  std::string first = sql.substr(0, sql.find('\n'));
-  if (!std::regex_search(first, m, header)) return s;
-  std::string opts = m[1];
-  static const std::regex pg(R"(pg-version=(\d+))");
-  if (std::regex_search(opts, m, pg)) s.pg_version = std::stoi(m[1]);
-  if (opts.find("assume-in-transaction") != std::string::npos) s.assume_in_transaction = true;
-  return s;
-}
-
 std::multiset<std::pair<uint32_t, std::string>> expectations(const std::string& sql) {
   std::multiset<std::pair<uint32_t, std::string>> out;
   static const std::regex expect(R"(--\s*expect:\s*([a-z0-9, -]+))");
@@ -82,7 +70,7 @@ TEST_P(Fixture, FindingsMatchExpectations) {
   std::string sql = read_text(fx.path);
   RuleSelection sel;
   sel.select = {fx.rule};
-  LintPlan plan(settings_from(sql), sel);
+  LintPlan plan(fixture_settings(sql), sel);
   FileResult r = lint_source(std::make_shared<const SourceFile>(fx.path, sql), plan);
   std::multiset<std::pair<uint32_t, std::string>> got;
   for (const Finding& f : r.findings) got.insert({r.file->position(f.span.begin).line, f.rule});

@@ -667,4 +667,12 @@ PreparedSource prepare_source(const PlannedFile& file, const std::string& bytes)
   return out;
 }
 
+std::shared_ptr<const MigrationFacts> complete_facts(const PlannedFile& file,
+                                                     const PreparedSource& source) {
+  auto facts = std::make_shared<MigrationFacts>(*file.facts);
+  facts->changesets = source.changesets;
+  if (source.has_down && facts->pairs_down) facts->has_down = *source.has_down;
+  return facts;
+}
+
 }  // namespace migsafe

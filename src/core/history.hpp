@@ -86,6 +86,9 @@ struct PreparedSource {
   std::optional<bool> has_down;  // dbmate: a non-empty down section; liquibase: every rollback
 };
 PreparedSource prepare_source(const PlannedFile& file, const std::string& bytes);
+// The planner's facts completed with what reading the file showed (changesets, down sections).
+std::shared_ptr<const MigrationFacts> complete_facts(const PlannedFile& file,
+                                                     const PreparedSource& source);
 
 // Versions compare by their numeric parts: 1.9 < 1.10 < 2; "1_1" equals "1.1".
 bool version_less(const std::string& a, const std::string& b);

@@ -71,9 +71,7 @@ struct Prepared {
   std::shared_ptr<const SourceFile> shown;  // the bytes as on disk, for reports
   std::shared_ptr<const SourceFile> run;    // the bytes as the framework runs them
   ParsedFile parsed;
-  std::vector<TransactionSegment> segments;
-  std::vector<ChangesetFacts> changesets;
-  std::optional<bool> has_down;
+  PreparedSource source;  // sections and changesets (its bytes are in `run`)
   std::string error;
 };
 
@@ -84,13 +82,11 @@ Prepared prepare(const PlannedFile& pf) {
     p.error = error;
     return p;
   }
-  PreparedSource src = prepare_source(pf, bytes);
-  p.segments = std::move(src.segments);
-  p.changesets = std::move(src.changesets);
-  p.has_down = src.has_down;
-  bool same = src.bytes == bytes;
+  p.source = prepare_source(pf, bytes);
+  bool same = p.source.bytes == bytes;
   p.shown = std::make_shared<const SourceFile>(pf.shown, std::move(bytes));
-  p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(src.bytes));
+  p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(p.source.bytes));
+  p.source.bytes.clear();
   p.parsed = parse_file(*p.run);
   return p;
 }
@@ -161,10 +157,7 @@ LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const
   LintSettings s = run;
   s.base_catalog = std::move(catalog);
   s.stats = std::move(stats);
-  auto facts = std::make_shared<MigrationFacts>(*pf.facts);
-  facts->changesets = p.changesets;
-  if (p.has_down && facts->pairs_down) facts->has_down = *p.has_down;
-  s.migration = std::move(facts);
+  s.migration = complete_facts(pf, p.source);
   switch (pf.transactions) {
     case TransactionRule::None:
       if (pf.framework != Framework::Plain) s.assume_in_transaction = false;
@@ -179,7 +172,7 @@ LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const
       s.assume_in_transaction = !has_non_transactional_statement(p, run);
       break;
     case TransactionRule::Sections:
-      s.transaction_segments = p.segments;
+      s.transaction_segments = p.source.segments;
       break;
   }
   return s;
