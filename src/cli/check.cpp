@@ -25,10 +25,14 @@ Command add_check_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--assume-in-transaction", options->settings.assume_in_transaction,
                 "The tool running the migration wraps each file in a transaction");
+  // One value per flag (comma-separated lists, repeatable): a greedy list would swallow the
+  // paths that follow it.
   cmd->add_option("--select", options->rules.select, "Only these rules (comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--ignore", options->rules.ignore, "Skip these rules (comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);
   cmd->add_option("--fail-on", *fail_on, "Lowest severity that makes the exit code 1")
       ->check(CLI::IsMember({"error", "warning", "info", "never"}))
       ->capture_default_str();

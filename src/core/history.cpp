@@ -527,6 +527,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
       pf.history = h;
       pf.framework = g.framework;
       pf.lint = !req.changes.active || it->status != ChangeStatus::Unchanged;
+      pf.fresh = it->status == ChangeStatus::Added || it->status == ChangeStatus::Changed;
       pf.commit = it->forward || it->role == "repeatable";
       pf.transactions = transactions_of(g.framework, *it);
       auto facts = std::make_shared<MigrationFacts>();

@@ -56,6 +56,9 @@ struct PlannedFile {
   Framework framework = Framework::Plain;
   bool lint = true;    // report findings; false: schema context only
   bool commit = true;  // its schema becomes the history's state (false: down, undo, verify)
+  // New in the change set (added, or named by --changed): what it creates is new and empty.
+  // An edited old migration is linted but its objects exist already.
+  bool fresh = false;
   TransactionRule transactions = TransactionRule::None;
   std::shared_ptr<MigrationFacts> facts;
 };

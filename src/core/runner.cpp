@@ -230,8 +230,6 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
 template <class Emit>
 void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, Emit emit) {
   std::vector<std::shared_ptr<const Catalog>> state(in.plan.histories);
-  const bool change_set = std::any_of(in.plan.files.begin(), in.plan.files.end(),
-                                      [](const PlannedFile& f) { return !f.lint; });
   prepare_in_order(in.plan.files, jobs, [&](size_t i, Prepared p) {
     const PlannedFile& pf = in.plan.files[i];
     ReplayResult replay;
@@ -246,7 +244,7 @@ void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, 
     r.file = p.shown;
     if (pf.commit) {
       Catalog next = replay.catalog;
-      next.settle(pf.lint && change_set ? Origin::ChangeSet : Origin::History);
+      next.settle(pf.fresh ? Origin::ChangeSet : Origin::History);
       state[pf.history] = std::make_shared<const Catalog>(std::move(next));
     }
     emit(pf, r, replay);
