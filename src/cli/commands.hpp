@@ -18,5 +18,7 @@ Command add_check_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
+Command add_ledger_command(CLI::App& app);
+Command add_stats_command(CLI::App& app);
 
 }  // namespace migsafe::cli
