@@ -630,7 +630,7 @@ Outcome apply_index(Catalog& cat, const PgQuery__IndexStmt& s, const ReplayState
   idx.origin = st.origin;
   for (const PgQuery__Node* p : items(s.index_params, s.n_index_params)) {
     const auto* e = as<PgQuery__IndexElem>(p);
-    if (e && e->name) {
+    if (e && e->name && *e->name) {
       idx.columns.emplace_back(e->name);
     } else {
       idx.columns.emplace_back("");
