@@ -95,30 +95,78 @@ bool has_dbmate_marker(const std::string& head) {
   return std::regex_search(head, re);
 }
 
-const std::regex& flyway_re() {
-  static const std::regex re(R"(^([VU])(\d[0-9._]*)__(.+)\.sql$)", std::regex::icase);
-  return re;
+// File-name conventions, parsed by hand: these run once per file of every history.
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
 }
-const std::regex& flyway_repeatable_re() {
-  static const std::regex re(R"(^R__(.+)\.sql$)", std::regex::icase);
-  return re;
+bool iends_with(const std::string& s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + i])) != suffix[i])
+      return false;
+  return true;
 }
-const std::regex& golang_re() {
-  static const std::regex re(R"(^(\d+)_(.+)\.(up|down)\.sql$)", std::regex::icase);
-  return re;
+size_t leading_digits(const std::string& s, size_t from = 0) {
+  size_t i = from;
+  while (i < s.size() && is_digit(s[i])) ++i;
+  return i - from;
 }
-const std::regex& dbmate_re() {
-  static const std::regex re(R"(^(\d+)(_.*)?\.sql$)", std::regex::icase);
-  return re;
+
+struct FlywayName {
+  char kind = 'V';      // V, U or R
+  std::string version;  // as written (V and U)
+};
+// V<version>__<description>.sql, U<version>__<description>.sql, R__<description>.sql; the
+// version ends at the first "__", as Flyway reads it.
+std::optional<FlywayName> flyway_name(const std::string& f) {
+  if (f.size() < 8 || !iends_with(f, ".sql")) return std::nullopt;
+  char kind = static_cast<char>(std::toupper(static_cast<unsigned char>(f[0])));
+  size_t body_end = f.size() - 4;
+  if (kind == 'R') {
+    if (f.compare(1, 2, "__") != 0 || body_end <= 3) return std::nullopt;
+    return FlywayName{'R', ""};
+  }
+  if ((kind != 'V' && kind != 'U') || !is_digit(f[1])) return std::nullopt;
+  size_t sep = f.find("__", 1);
+  if (sep == std::string::npos || sep + 2 >= body_end) return std::nullopt;
+  std::string version = f.substr(1, sep - 1);
+  for (char c : version)
+    if (!is_digit(c) && c != '.' && c != '_') return std::nullopt;
+  return FlywayName{kind, version};
 }
-const std::regex& dated_dir_re() {
-  // Prisma: 20240101120000_name; diesel: 2024-01-01-120000_name or 20240101120000_name.
-  static const std::regex re(R"(^(\d[\d-]*)_(.+)$)");
-  return re;
+
+struct GolangName {
+  std::string version;
+  bool down = false;
+};
+// <version>_<title>.up.sql / .down.sql
+std::optional<GolangName> golang_name(const std::string& f) {
+  size_t d = leading_digits(f);
+  if (d == 0 || d >= f.size() || f[d] != '_') return std::nullopt;
+  bool up = iends_with(f, ".up.sql"), down = iends_with(f, ".down.sql");
+  if (!up && !down) return std::nullopt;
+  size_t suffix = up ? 7 : 9;
+  if (f.size() <= d + 1 + suffix) return std::nullopt;  // an empty title
+  return GolangName{f.substr(0, d), down};
 }
-const std::regex& plain_re() {
-  static const std::regex re(R"(^(\d+))");
-  return re;
+
+// dbmate: <version>[_<name>].sql
+std::optional<std::string> dbmate_version(const std::string& f) {
+  size_t d = leading_digits(f);
+  if (d == 0 || !iends_with(f, ".sql")) return std::nullopt;
+  if (d == f.size() - 4 || f[d] == '_') return f.substr(0, d);
+  return std::nullopt;
+}
+
+// Prisma 20240101120000_name, diesel 2024-01-01-120000_name: the version, dashes removed.
+std::optional<std::string> dated_dir(const std::string& dir) {
+  if (dir.empty() || !is_digit(dir[0])) return std::nullopt;
+  size_t i = 0;
+  while (i < dir.size() && (is_digit(dir[i]) || dir[i] == '-')) ++i;
+  if (i >= dir.size() || dir[i] != '_' || i + 1 >= dir.size()) return std::nullopt;
+  std::string v = dir.substr(0, i);
+  v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
+  return v;
 }
 
 // One file of a history, with what its name says.
@@ -147,7 +195,7 @@ fs::path layout_root(const fs::path& abs) {
   fs::path parent = abs.parent_path();
   std::string fname = lower(abs.filename().string());
   std::string dir = parent.filename().string();
-  bool dated = std::regex_match(dir, dated_dir_re());
+  bool dated = dated_dir(dir).has_value();
   if (dated && (fname == "migration.sql" || fname == "up.sql" || fname == "down.sql"))
     return parent.parent_path();
   if (dir == "deploy" || dir == "revert" || dir == "verify") {
@@ -168,9 +216,8 @@ Framework detect(const Group& g) {
     bool in_dir = it.rel.find('/') != std::string::npos;
     if (in_dir && lname == "migration.sql") prisma = true;
     if (in_dir && (lname == "up.sql" || lname == "down.sql")) diesel = true;
-    if (std::regex_match(fname, flyway_re()) || std::regex_match(fname, flyway_repeatable_re()))
-      ++flyway;
-    if (std::regex_match(fname, golang_re())) ++golang;
+    if (flyway_name(fname)) ++flyway;
+    if (golang_name(fname)) ++golang;
   }
   if (prisma) return Framework::Prisma;
   if (diesel) return Framework::Diesel;
@@ -214,43 +261,39 @@ std::vector<std::string> sqitch_changes(const fs::path& root) {
 // Name facts and order keys for one file of a group.
 void classify(Group& g, Item& it, const std::vector<std::string>& sqitch_plan) {
   std::string fname = it.abs.filename().string();
-  std::smatch m;
   switch (g.framework) {
     case Framework::Flyway:
-      if (std::regex_match(fname, m, flyway_re())) {
-        it.version = flyway_version(m[2]);
+      if (auto f = flyway_name(fname); f && f->kind != 'R') {
+        it.version = flyway_version(f->version);
         it.key = it.version;
-        bool undo = std::toupper(static_cast<unsigned char>(fname[0])) == 'U';
-        it.role = undo ? "undo" : "versioned";
-        it.forward = !undo;
-      } else if (std::regex_match(fname, m, flyway_repeatable_re())) {
+        it.role = f->kind == 'U' ? "undo" : "versioned";
+        it.forward = f->kind == 'V';
+      } else if (f) {
         it.role = "repeatable";
-        it.key = m[1];
+        it.key = fname.substr(3, fname.size() - 7);
       } else {
         it.named_ok = false;
         it.role = "migration";
       }
       break;
     case Framework::GolangMigrate:
-      if (std::regex_match(fname, m, golang_re())) {
-        it.version = m[1];
+      if (auto gm = golang_name(fname)) {
+        it.version = gm->version;
         it.key = it.version;
-        bool down = lower(m[3]) == "down";
-        it.role = down ? "down" : "up";
-        it.forward = !down;
+        it.role = gm->down ? "down" : "up";
+        it.forward = !gm->down;
       } else {
         it.named_ok = false;
         it.role = "migration";
       }
       break;
     case Framework::Dbmate:
-      if (std::regex_match(fname, m, dbmate_re())) {
-        it.version = m[1];
+      it.role = "migration";
+      if (auto v = dbmate_version(fname)) {
+        it.version = *v;
         it.key = it.version;
-        it.role = "migration";
       } else {
         it.named_ok = false;
-        it.role = "migration";
       }
       break;
     case Framework::Prisma:
@@ -259,11 +302,9 @@ void classify(Group& g, Item& it, const std::vector<std::string>& sqitch_plan) {
       std::string lname = lower(fname);
       bool file_ok = g.framework == Framework::Prisma ? lname == "migration.sql"
                                                       : (lname == "up.sql" || lname == "down.sql");
-      if (std::regex_match(dir, m, dated_dir_re()) && file_ok &&
-          it.rel.find('/') != std::string::npos) {
-        std::string v = m[1];
-        v.erase(std::remove(v.begin(), v.end(), '-'), v.end());
-        it.version = v;
+      auto v = dated_dir(dir);
+      if (v && file_ok && it.rel.find('/') != std::string::npos) {
+        it.version = *v;
         it.key = dir;
         bool down = lname == "down.sql";
         it.role = g.framework == Framework::Prisma ? "migration" : (down ? "down" : "up");
@@ -290,7 +331,7 @@ void classify(Group& g, Item& it, const std::vector<std::string>& sqitch_plan) {
       break;
     case Framework::Plain:
       it.role = "migration";
-      if (std::regex_search(fname, m, plain_re())) it.version = m[1];
+      if (size_t d = leading_digits(fname)) it.version = fname.substr(0, d);
       it.key = it.rel;
       break;
   }
@@ -432,15 +473,13 @@ std::vector<Item*> ordered(Group& g, const std::vector<std::string>& sqitch_plan
 // Two directories that both have a V1 are two histories, not one location's sub-directories.
 bool shares_version(const Group& a, const Group& b) {
   std::set<std::string> seen;
-  std::smatch m;
-  for (const Item& it : a.items) {
-    std::string f = it.abs.filename().string();
-    if (std::regex_match(f, m, flyway_re())) seen.insert(flyway_version(m[2]));
-  }
-  for (const Item& it : b.items) {
-    std::string f = it.abs.filename().string();
-    if (std::regex_match(f, m, flyway_re()) && seen.count(flyway_version(m[2]))) return true;
-  }
+  for (const Item& it : a.items)
+    if (auto f = flyway_name(it.abs.filename().string()); f && f->kind == 'V')
+      seen.insert(flyway_version(f->version));
+  for (const Item& it : b.items)
+    if (auto f = flyway_name(it.abs.filename().string());
+        f && f->kind == 'V' && seen.count(flyway_version(f->version)))
+      return true;
   return false;
 }
 

@@ -168,7 +168,7 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
                    });
   if (replay) {
     replay->unknown = ctx.replay_unknowns();
-    replay->catalog = ctx.take_catalog();
+    if (!settings.working_catalog) replay->catalog = ctx.take_catalog();
   }
   return result;
 }

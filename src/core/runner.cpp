@@ -71,11 +71,24 @@ struct Prepared {
   std::shared_ptr<const SourceFile> shown;  // the bytes as on disk, for reports
   std::shared_ptr<const SourceFile> run;    // the bytes as the framework runs them
   ParsedFile parsed;
-  PreparedSource source;  // sections and changesets (its bytes are in `run`)
+  PreparedSource source;           // sections and changesets (its bytes are in `run`)
+  bool non_transactional = false;  // Flyway: a statement cannot run in a transaction block
   std::string error;
 };
 
-Prepared prepare(const PlannedFile& pf) {
+// Whether any statement is one PostgreSQL refuses inside a transaction block (the lock model
+// says so): Flyway then runs the whole migration without a transaction.
+bool has_non_transactional_statement(const SourceFile& file, const ParsedFile& parsed,
+                                     int pg_version) {
+  LintSettings plain;
+  plain.pg_version = pg_version;
+  FileContext scratch(file, plain);
+  for (const Statement& stmt : parsed.statements)
+    if (stmt.node && predict(stmt, scratch).no_transaction_block) return true;
+  return false;
+}
+
+Prepared prepare(const PlannedFile& pf, int pg_version) {
   Prepared p;
   std::string bytes, error;
   if (!read_file(pf.path, bytes, error)) {
@@ -88,6 +101,8 @@ Prepared prepare(const PlannedFile& pf) {
   p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(p.source.bytes));
   p.source.bytes.clear();
   p.parsed = parse_file(*p.run);
+  if (pf.transactions == TransactionRule::FlywayAuto)
+    p.non_transactional = has_non_transactional_statement(*p.run, p.parsed, pg_version);
   return p;
 }
 
@@ -95,9 +110,10 @@ Prepared prepare(const PlannedFile& pf) {
 // thread. At most `window` prepared files wait for their turn, which bounds memory by the files
 // in flight, not by the history.
 template <class Next>
-void prepare_in_order(const std::vector<PlannedFile>& files, unsigned jobs, Next next) {
+void prepare_in_order(const std::vector<PlannedFile>& files, int pg_version, unsigned jobs,
+                      Next next) {
   if (jobs <= 1 || files.size() <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i]));
+    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -114,7 +130,7 @@ void prepare_in_order(const std::vector<PlannedFile>& files, unsigned jobs, Next
         if (claimed >= files.size()) return;
         i = claimed++;
       }
-      Prepared p = prepare(files[i]);
+      Prepared p = prepare(files[i], pg_version);
       {
         std::lock_guard lock(mu);
         slots[i] = std::move(p);
@@ -139,23 +155,12 @@ void prepare_in_order(const std::vector<PlannedFile>& files, unsigned jobs, Next
   for (auto& t : threads) t.join();
 }
 
-// Whether any statement is one PostgreSQL refuses inside a transaction block (the lock model
-// says so): Flyway then runs the whole migration without a transaction.
-bool has_non_transactional_statement(const Prepared& p, const LintSettings& base) {
-  LintSettings plain;
-  plain.pg_version = base.pg_version;
-  FileContext scratch(*p.run, plain);
-  for (const Statement& stmt : p.parsed.statements)
-    if (stmt.node && predict(stmt, scratch).no_transaction_block) return true;
-  return false;
-}
-
 // The settings one file is linted with: the run's, plus what its history knows.
 LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const Prepared& p,
-                           std::shared_ptr<const Catalog> catalog,
-                           std::shared_ptr<const TableStats> stats) {
+                           Catalog* catalog, std::shared_ptr<const TableStats> stats) {
   LintSettings s = run;
-  s.base_catalog = std::move(catalog);
+  s.base_catalog = nullptr;
+  s.working_catalog = catalog;
   s.stats = std::move(stats);
   s.migration = complete_facts(pf, p.source);
   switch (pf.transactions) {
@@ -169,7 +174,7 @@ LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const
       s.assume_in_transaction = p.parsed.statements.size() > 1;
       break;
     case TransactionRule::FlywayAuto:
-      s.assume_in_transaction = !has_non_transactional_statement(p, run);
+      s.assume_in_transaction = !p.non_transactional;
       break;
     case TransactionRule::Sections:
       s.transaction_segments = p.source.segments;
@@ -226,28 +231,32 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
 }
 
 // Replays every planned file in order (linting those the plan says to lint) and calls
-// `emit(planned, result, replay)` for each.
+// `emit(planned, result, unknown statements, schema after the file)` for each. Each history's
+// catalog is updated in place by the files that commit to it; a down / undo / verify script
+// works on a copy.
 template <class Emit>
 void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, Emit emit) {
-  std::vector<std::shared_ptr<const Catalog>> state(in.plan.histories);
-  prepare_in_order(in.plan.files, jobs, [&](size_t i, Prepared p) {
+  std::vector<Catalog> state(in.plan.histories);
+  prepare_in_order(in.plan.files, plan.settings().pg_version, jobs, [&](size_t i, Prepared p) {
     const PlannedFile& pf = in.plan.files[i];
     ReplayResult replay;
     FileResult r;
     if (!p.error.empty()) {
       r.error = p.error;
-      emit(pf, r, replay);
+      emit(pf, r, replay.unknown, state[pf.history]);
       return;
     }
-    LintSettings s = file_settings(plan.settings(), pf, p, state[pf.history], in.stats);
+    Catalog scratch;
+    Catalog* working = &state[pf.history];
+    if (!pf.commit) {
+      scratch = state[pf.history];
+      working = &scratch;
+    }
+    LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
     r.file = p.shown;
-    if (pf.commit) {
-      Catalog next = replay.catalog;
-      next.settle(pf.fresh ? Origin::ChangeSet : Origin::History);
-      state[pf.history] = std::make_shared<const Catalog>(std::move(next));
-    }
-    emit(pf, r, replay);
+    if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);
+    emit(pf, r, replay.unknown, *working);
   });
 }
 
@@ -303,17 +312,19 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   RunSummary summary;
   bool failed = false;
   reporter->begin();
-  replay_histories(inputs, *plan, jobs, [&](const PlannedFile& pf, FileResult& r, ReplayResult&) {
-    if (!pf.lint && r.error.empty()) return;  // schema context only
-    summary.add(r);
-    if (!r.error.empty()) {
-      err << "migsafe: " << r.error << "\n";
-      io_error = true;
-    }
-    for (const Finding& f : r.findings)
-      if (fails(f.severity, options.fail_on)) failed = true;
-    reporter->file(r);
-  });
+  replay_histories(inputs, *plan, jobs,
+                   [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>&,
+                       const Catalog&) {
+                     if (!pf.lint && r.error.empty()) return;  // schema context only
+                     summary.add(r);
+                     if (!r.error.empty()) {
+                       err << "migsafe: " << r.error << "\n";
+                       io_error = true;
+                     }
+                     for (const Finding& f : r.findings)
+                       if (fails(f.severity, options.fail_on)) failed = true;
+                     reporter->file(r);
+                   });
   reporter->end(summary);
   if (!options.output.empty()) {
     file_out.close();
@@ -419,7 +430,9 @@ int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err
   std::vector<History> histories(inputs.plan.histories);
   size_t statements = 0, unknowns = 0;
   replay_histories(
-      inputs, *plan, jobs, [&](const PlannedFile& pf, FileResult& r, ReplayResult& rr) {
+      inputs, *plan, jobs,
+      [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>& unknown,
+          const Catalog& after) {
         History& h = histories[pf.history];
         h.framework = std::string(framework_name(pf.framework));
         h.files.push_back(pf.shown);
@@ -429,12 +442,12 @@ int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err
           return;
         }
         statements += r.statements;
-        for (const auto& u : rr.unknown) {
+        for (const auto& u : unknown) {
           Position pos = r.file->position(u.span.begin);
           h.unknown.push_back({{"path", pf.shown}, {"line", pos.line}, {"reason", u.reason}});
           ++unknowns;
         }
-        if (pf.commit) h.catalog = std::move(rr.catalog);
+        if (pf.commit) h.catalog = after;
       });
   if (options.format == "json") {
     nlohmann::json j;

@@ -73,6 +73,7 @@ const EnumInfo* Catalog::enum_type(const QualifiedName& n) const {
 }
 
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
+  touched_tables_.push_back(n);
   TableInfo& t = tables_[n];
   t = TableInfo{};
   t.name = n;
@@ -87,6 +88,7 @@ void Catalog::drop_table(const QualifiedName& n) {
 
 IndexInfo& Catalog::add_index(IndexInfo index) {
   QualifiedName key = index.name;
+  touched_indexes_.push_back(key);
   return indexes_[key] = std::move(index);
 }
 
@@ -177,17 +179,34 @@ void Catalog::settle(Origin to) {
   auto move = [&](Origin& o) {
     if (o == Origin::ThisFile) o = to;
   };
-  for (auto& [n, t] : tables_) {
+  auto settle_table = [&](TableInfo& t) {
     move(t.origin);
     for (auto& c : t.columns) move(c.origin);
     for (auto& c : t.constraints) {
       move(c.origin);
       c.added_transaction = -1;
     }
+  };
+  if (touched_all_) {
+    for (auto& [n, t] : tables_) settle_table(t);
+    for (auto& [n, i] : indexes_) move(i.origin);
+    for (auto& [n, v] : views_) move(v.origin);
+    for (auto& [n, e] : enums_) move(e.origin);
+  } else {
+    for (const auto& n : touched_tables_)
+      if (TableInfo* t = table(n)) settle_table(*t);
+    for (const auto& n : touched_indexes_)
+      if (auto it = indexes_.find(n); it != indexes_.end()) move(it->second.origin);
+    for (const auto& n : touched_views_)
+      if (auto it = views_.find(n); it != views_.end()) move(it->second.origin);
+    for (const auto& n : touched_enums_)
+      if (auto it = enums_.find(n); it != enums_.end()) move(it->second.origin);
   }
-  for (auto& [n, i] : indexes_) move(i.origin);
-  for (auto& [n, v] : views_) move(v.origin);
-  for (auto& [n, e] : enums_) move(e.origin);
+  touched_tables_.clear();
+  touched_indexes_.clear();
+  touched_views_.clear();
+  touched_enums_.clear();
+  touched_all_ = false;
 }
 
 std::string not_null_check_column(const PgQuery__Node* expr) {
@@ -233,6 +252,7 @@ std::string generated_name(const QualifiedName& table, const std::vector<std::st
 
 void add_constraint(Catalog& cat, TableInfo& t, const PgQuery__Constraint& c, const ReplayState& s,
                     const std::string* column) {
+  cat.touch_table(t.name);
   ConstraintInfo info = constraint_info(c, s.default_schema);
   if (column && info.columns.empty()) info.columns = {*column};
   if (info.name.empty()) {
@@ -312,6 +332,7 @@ ColumnInfo column_info(const PgQuery__ColumnDef& def, Origin origin) {
 
 void add_column(Catalog& cat, TableInfo& t, const PgQuery__ColumnDef& def, const ReplayState& s) {
   if (!def.colname) return;
+  cat.touch_table(t.name);
   std::string name = def.colname;
   if (ColumnInfo* existing = t.column(name)) {
     // CREATE TABLE ... PARTITION OF / INHERITS may restate an inherited column's options.
@@ -737,6 +758,7 @@ void rename_table(Catalog& cat, const QualifiedName& from, const QualifiedName& 
   cat.mutable_tables().erase(from);
   moved.name = to;
   cat.mutable_tables()[to] = std::move(moved);
+  cat.touch_table(to);
   for (auto& [n, idx] : cat.mutable_indexes())
     if (idx.table == from) idx.table = to;
   for (auto& [n, other] : cat.mutable_tables()) {
@@ -768,6 +790,7 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
         ViewInfo v = std::move(it->second);
         views.erase(it);
         v.name.name = newname;
+        cat.touch_view(v.name);
         views[v.name] = std::move(v);
       }
       return modeled();
@@ -812,6 +835,7 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
       return modeled();
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA: {
+      cat.touch_all();
       std::string from = sub;
       if (cat.mutable_schemas().erase(from)) cat.mutable_schemas().insert(newname);
       std::vector<QualifiedName> moved;
@@ -839,6 +863,7 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
         EnumInfo e = std::move(it->second);
         enums.erase(it);
         e.name.name = newname;
+        cat.touch_enum(e.name);
         enums[e.name] = std::move(e);
       }
       return modeled();
@@ -951,6 +976,7 @@ Outcome apply_view(Catalog& cat, const PgQuery__ViewStmt& s, const ReplayState& 
   v.origin = st.origin;
   v.reads = view_reads(cat, s.query, st.default_schema);
   cat.mutable_views()[name] = std::move(v);
+  cat.touch_view(name);
   return modeled();
 }
 
@@ -965,6 +991,7 @@ Outcome apply_create_as(Catalog& cat, const PgQuery__CreateTableAsStmt& s, const
     v.origin = st.origin;
     v.reads = view_reads(cat, s.query, st.default_schema);
     cat.mutable_views()[name] = std::move(v);
+    cat.touch_view(name);
     return modeled();
   }
   if (s.if_not_exists && cat.table(name)) return modeled();
@@ -978,6 +1005,7 @@ Outcome apply_enum(Catalog& cat, const PgQuery__CreateEnumStmt& s, const ReplayS
   e.name = resolve_list(s.type_name, s.n_type_name, st.default_schema);
   e.values = names_of(s.vals, s.n_vals);
   e.origin = st.origin;
+  cat.touch_enum(e.name);
   cat.mutable_enums()[e.name] = std::move(e);
   return modeled();
 }
@@ -1019,6 +1047,7 @@ Outcome apply_alter_schema(Catalog& cat, const PgQuery__AlterObjectSchemaStmt& s
       if (!cat.table(from)) return modeled();
       QualifiedName dest{to, from.name};
       rename_table(cat, from, dest);
+      cat.touch_all();
       // Its indexes move along.
       std::map<QualifiedName, IndexInfo> next;
       for (auto& [n, i] : cat.mutable_indexes()) {

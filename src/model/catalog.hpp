@@ -179,8 +179,12 @@ class Catalog {
   ReplayOutcome apply(const PgQuery__Node* stmt, const ReplayState& state);
 
   // Every object learnt from the file being linted now belongs to `to`: the next file of the
-  // history sees them as created by the change set (still new) or by applied history.
+  // history sees them as created by the change set (still new) or by applied history. Only the
+  // objects touched since the last settle are visited, so a long history stays linear.
   void settle(Origin to);
+  // Records that an object may hold ThisFile parts (for settle).
+  void touch_table(const QualifiedName& n) { touched_tables_.push_back(n); }
+  void touch_all() { touched_all_ = true; }
 
   TableInfo& add_table(const QualifiedName& n, Origin origin);
   void drop_table(const QualifiedName& n);
@@ -192,6 +196,8 @@ class Catalog {
   std::map<QualifiedName, IndexInfo>& mutable_indexes() { return indexes_; }
   std::map<QualifiedName, ViewInfo>& mutable_views() { return views_; }
   std::map<QualifiedName, EnumInfo>& mutable_enums() { return enums_; }
+  void touch_view(const QualifiedName& n) { touched_views_.push_back(n); }
+  void touch_enum(const QualifiedName& n) { touched_enums_.push_back(n); }
   std::map<QualifiedName, TableInfo>& mutable_tables() { return tables_; }
   std::set<std::string>& mutable_schemas() { return schemas_; }
 
@@ -201,6 +207,8 @@ class Catalog {
   std::map<QualifiedName, ViewInfo> views_;
   std::map<QualifiedName, EnumInfo> enums_;
   std::set<std::string> schemas_{"public"};
+  std::vector<QualifiedName> touched_tables_, touched_indexes_, touched_views_, touched_enums_;
+  bool touched_all_ = false;
 };
 
 // Facts about a column definition (CREATE TABLE element or ALTER TABLE ADD COLUMN).

@@ -75,7 +75,11 @@ bool set_config_call(const PgQuery__SelectStmt& s, std::string* name, std::strin
 
 FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
     : file_(file), settings_(settings) {
-  if (settings_.base_catalog) catalog_ = *settings_.base_catalog;
+  if (settings_.working_catalog) {
+    catalog_ = settings_.working_catalog;
+  } else if (settings_.base_catalog) {
+    own_catalog_ = *settings_.base_catalog;
+  }
   const auto& segments = settings_.transaction_segments;
   if (segments.empty() ? settings_.assume_in_transaction
                        : segments.front().begin == 0 && segments.front().in_transaction)
@@ -112,7 +116,7 @@ void FileContext::enter(const Statement& stmt) {
 }
 
 bool FileContext::is_new_table(const QualifiedName& n) const {
-  const TableInfo* t = catalog_.table(n);
+  const TableInfo* t = catalog_->table(n);
   return t && is_new(t->origin);
 }
 
@@ -241,7 +245,7 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     state.origin = Origin::ThisFile;
     state.transaction = tx_id_;
     state.statement = stmt.index;
-    ReplayOutcome outcome = catalog_.apply(stmt.node, state);
+    ReplayOutcome outcome = catalog_->apply(stmt.node, state);
     if (outcome.kind == ReplayOutcome::Unknown)
       unknowns_.push_back(UnknownStatement{stmt.span, std::move(outcome.reason)});
     if (const auto* t = as<PgQuery__TransactionStmt>(m)) {

@@ -40,6 +40,9 @@ struct LintSettings {
   std::vector<TransactionSegment> transaction_segments;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
+  // Instead of a copy: the history's own catalog, which this file's replay updates in place
+  // (the runner's in-order stage; no copy per file, so a long history stays linear).
+  Catalog* working_catalog = nullptr;
   // What the migration history says about this file (absent for a lone file).
   std::shared_ptr<const MigrationFacts> migration;
   // Production table sizes (--stats).
@@ -125,8 +128,8 @@ class FileContext {
   QualifiedName resolve_list(PgQuery__Node* const* items, size_t n) const {
     return migsafe::resolve_list(items, n, default_schema_.current);
   }
-  const Catalog& catalog() const { return catalog_; }
-  Catalog take_catalog() { return std::move(catalog_); }
+  const Catalog& catalog() const { return *catalog_; }
+  Catalog take_catalog() { return std::move(*catalog_); }
   // Statements so far that the catalog could not model.
   const std::vector<UnknownStatement>& replay_unknowns() const { return unknowns_; }
   // Created earlier in this file (or change set): new and empty, nobody reads it yet.
@@ -165,7 +168,8 @@ class FileContext {
   std::optional<size_t> first_unprotected_;
   Transactional<Tri> timezone_utc_{Tri::Maybe, Tri::Maybe, Tri::Maybe};
   Transactional<std::string> default_schema_{"public", "public", "public"};
-  Catalog catalog_;
+  Catalog own_catalog_;
+  Catalog* catalog_ = &own_catalog_;  // own_catalog_, or settings_.working_catalog
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;
   std::vector<UnknownStatement> unknowns_;
