@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/rule.hpp"
 #include "helpers.hpp"
 
 namespace migsafe::test {
@@ -335,6 +336,65 @@ TEST_F(History, SinceOutsideARepositoryIsAUsageError) {
   auto r = run_migsafe("check --since main " + q(path()));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("git repository"), std::string::npos) << r.err;
+}
+
+TEST_F(History, ValidatedCheckFromAnEarlierFileLetsSetNotNullSkipItsScan) {
+  write("db/V1__init.sql", "CREATE TABLE orders (id bigint, placed_at timestamptz);\n");
+  write("db/V2__check.sql",
+        "ALTER TABLE orders ADD CONSTRAINT placed_nn CHECK (placed_at IS NOT NULL) NOT VALID;\n");
+  write("db/V4__not_null.sql", "ALTER TABLE orders ALTER COLUMN placed_at SET NOT NULL;\n");
+  auto hits = check("--select adding-not-nullable-field " + q(path("db")));
+  const Hit* h = find(hits, "db/V4__not_null.sql", "adding-not-nullable-field");
+  ASSERT_TRUE(h) << "the CHECK is not validated yet";
+  write("db/V3__validate.sql", "ALTER TABLE orders VALIDATE CONSTRAINT placed_nn;\n");
+  hits = check("--select adding-not-nullable-field " + q(path("db")));
+  EXPECT_TRUE(hits.empty()) << hits.size();
+  // PostgreSQL 11 cannot use the CHECK: the scan stays.
+  hits = check("--pg-version 11 --select adding-not-nullable-field " + q(path("db")));
+  EXPECT_TRUE(find(hits, "db/V4__not_null.sql", "adding-not-nullable-field"));
+}
+
+TEST_F(History, ObjectsCreatedInTheChangeSetAreNewInItsLaterFiles) {
+  git_init();
+  write("db/V1__init.sql", "CREATE TABLE users (id bigint PRIMARY KEY);\n");
+  git("add -A");
+  git("commit -qm base");
+  write("db/V2__tags.sql", "CREATE TABLE tags (id int, name text);\n");
+  write("db/V3__tag_index.sql",
+        "CREATE INDEX tags_name ON tags (name);\nALTER TABLE tags ADD COLUMN n int NOT NULL;\n"
+        "CREATE INDEX users_id2 ON users (id);\n");
+  auto hits = check("--since HEAD --select require-concurrent-index-creation,adding-required-field " +
+                    q(path("db")));
+  ASSERT_EQ(hits.size(), 1u) << "tags is new (created by the change set); users is not";
+  EXPECT_EQ(hits[0].file, "db/V3__tag_index.sql");
+  EXPECT_EQ(hits[0].line, 3);
+  // Without a change set every file is history for the next: tags exists by V3.
+  hits = check("--select require-concurrent-index-creation " + q(path("db")));
+  EXPECT_EQ(hits.size(), 2u);
+}
+
+TEST_F(History, LiquibaseRollbacksAreRequiredWhenConfigured) {
+  std::string sql =
+      "--liquibase formatted sql\n--changeset a:1\nCREATE TABLE t (a int);\n"
+      "--rollback DROP TABLE t;\n--changeset a:2\nALTER TABLE t ADD COLUMN b int;\n";
+  std::string header =
+      "-- fixture: framework=liquibase, file=changelog.sql\n";  // place it in a history
+  LintSettings settings = fixture_settings(header + sql);
+  ASSERT_TRUE(settings.migration);
+  EXPECT_EQ(settings.migration->changesets.size(), 2u);
+  RuleSelection sel;
+  sel.select = {"missing-down-migration"};
+  LintPlan plan(settings, sel);
+  auto lint_with = [&](const std::string& frameworks) {
+    plan.set_options(static_cast<size_t>(rule_index("missing-down-migration")),
+                     RuleOptions{{"frameworks", frameworks}});
+    return lint_source(std::make_shared<const SourceFile>("changelog.sql", header + sql), plan);
+  };
+  EXPECT_TRUE(lint_with("golang-migrate").findings.empty()) << "opt-in for Liquibase";
+  auto r = lint_with("liquibase,golang-migrate");
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.file->position(r.findings[0].span.begin).line, 6u);
+  EXPECT_NE(r.findings[0].message.find("a:2"), std::string::npos);
 }
 
 }  // namespace
