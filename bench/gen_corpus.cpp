@@ -17,7 +17,7 @@ size_t pick(size_t n) {
 }
 
 const std::vector<std::string> kWords = {
-    "user",    "account", "order", "invoice", "payment",  "item",   "product", "event", "session",
+    "user",    "account", "order", "invoice", "payment",  "item",   "product", "event", "visit",
     "address", "note",    "audit", "ledger",  "shipment", "coupon", "review",  "tag",   "team"};
 const std::vector<std::string> kTypes = {"bigint",  "integer",     "text",          "varchar(120)",
                                          "boolean", "timestamptz", "numeric(12,2)", "jsonb",

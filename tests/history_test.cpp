@@ -363,8 +363,9 @@ TEST_F(History, ObjectsCreatedInTheChangeSetAreNewInItsLaterFiles) {
   write("db/V3__tag_index.sql",
         "CREATE INDEX tags_name ON tags (name);\nALTER TABLE tags ADD COLUMN n int NOT NULL;\n"
         "CREATE INDEX users_id2 ON users (id);\n");
-  auto hits = check("--since HEAD --select require-concurrent-index-creation,adding-required-field " +
-                    q(path("db")));
+  auto hits =
+      check("--since HEAD --select require-concurrent-index-creation,adding-required-field " +
+            q(path("db")));
   ASSERT_EQ(hits.size(), 1u) << "tags is new (created by the change set); users is not";
   EXPECT_EQ(hits[0].file, "db/V3__tag_index.sql");
   EXPECT_EQ(hits[0].line, 3);

@@ -40,6 +40,9 @@ struct Finding {
   Span statement;  // the whole statement
   std::vector<Fix> fixes;
   std::vector<Related> related;
+  // Bytes of the file a report must never print (a password in the statement): reporters that
+  // show source text mask them (see core/secrets.hpp).
+  std::vector<Span> redacted;
 };
 
 }  // namespace migsafe

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/check.hpp"
+#include "core/secrets.hpp"
 #include "model/locks.hpp"
 
 namespace migsafe {
@@ -116,6 +117,7 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
 
   const auto& rules = all_rules();
   FileContext ctx(*file, settings);
+  ctx.set_statements(parsed.statements);
   TreeWalker walker;
   const TableStats* stats = settings.stats.get();
   for (const Statement& stmt : parsed.statements) {
@@ -166,6 +168,7 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
                      if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
                      return a.rule < b.rule;
                    });
+  if (run_rules) redact_secrets(*file, parsed.statements, result.findings);
   if (replay) {
     replay->unknown = ctx.replay_unknowns();
     if (!settings.working_catalog) replay->catalog = ctx.take_catalog();

@@ -44,4 +44,21 @@ QualifiedName resolve_list(PgQuery__Node* const* items, size_t n, std::string_vi
   return q;
 }
 
+QualifiedName resolve_object(const PgQuery__Node* object, std::string_view default_schema) {
+  if (!object) return {};
+  switch (object->node_case) {
+    case PG_QUERY__NODE__NODE_LIST:
+      return resolve_list(object->list->items, object->list->n_items, default_schema);
+    case PG_QUERY__NODE__NODE_TYPE_NAME:
+      return resolve_list(object->type_name->names, object->type_name->n_names, default_schema);
+    case PG_QUERY__NODE__NODE_OBJECT_WITH_ARGS:
+      return resolve_list(object->object_with_args->objname, object->object_with_args->n_objname,
+                          default_schema);
+    case PG_QUERY__NODE__NODE_STRING:
+      return QualifiedName{"", std::string(string_value(object))};
+    default:
+      return {};
+  }
+}
+
 }  // namespace migsafe

@@ -28,5 +28,9 @@ std::string quote_ident(std::string_view ident);
 QualifiedName resolve(const PgQuery__RangeVar* rv, std::string_view default_schema);
 // A qualified name given as a list of String nodes (DROP INDEX a.b, ALTER TYPE x ...).
 QualifiedName resolve_list(PgQuery__Node* const* items, size_t n, std::string_view default_schema);
+// The name of an object as DROP / ALTER ... RENAME / SET SCHEMA give it: a List of String nodes
+// (views, sequences, types), a TypeName (DROP TYPE / DOMAIN), an ObjectWithArgs (functions; the
+// arguments are left out) or a bare String (schemas, which get no schema of their own).
+QualifiedName resolve_object(const PgQuery__Node* object, std::string_view default_schema);
 
 }  // namespace migsafe

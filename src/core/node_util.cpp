@@ -220,6 +220,28 @@ std::string statement_kind(const PgQuery__Node* stmt) {
       return "MERGE";
     case PG_QUERY__NODE__NODE_SELECT_STMT:
       return "SELECT";
+    case PG_QUERY__NODE__NODE_CREATEDB_STMT:
+      return "CREATE DATABASE";
+    case PG_QUERY__NODE__NODE_DROPDB_STMT:
+      return "DROP DATABASE";
+    case PG_QUERY__NODE__NODE_ALTER_DATABASE_STMT:
+      return "ALTER DATABASE";
+    case PG_QUERY__NODE__NODE_ALTER_SYSTEM_STMT:
+      return "ALTER SYSTEM";
+    case PG_QUERY__NODE__NODE_CREATE_TABLE_SPACE_STMT:
+      return "CREATE TABLESPACE";
+    case PG_QUERY__NODE__NODE_DROP_TABLE_SPACE_STMT:
+      return "DROP TABLESPACE";
+    case PG_QUERY__NODE__NODE_CREATE_SUBSCRIPTION_STMT:
+      return "CREATE SUBSCRIPTION";
+    case PG_QUERY__NODE__NODE_DROP_SUBSCRIPTION_STMT:
+      return "DROP SUBSCRIPTION";
+    case PG_QUERY__NODE__NODE_DISCARD_STMT:
+      return "DISCARD";
+    case PG_QUERY__NODE__NODE_VIEW_STMT:
+      return "CREATE VIEW";
+    case PG_QUERY__NODE__NODE_ALTER_OBJECT_SCHEMA_STMT:
+      return with_object("ALTER", stmt->alter_object_schema_stmt->object_type, " ... SET SCHEMA");
     default:
       return "";
   }

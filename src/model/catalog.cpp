@@ -386,6 +386,7 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
   QualifiedName name = resolve(s.relation, st.default_schema);
   if (s.if_not_exists && cat.table(name)) return modeled();
   TableInfo& t = cat.add_table(name, st.origin);
+  t.created_statement = st.statement;
   Outcome out = modeled();
   if (s.of_typename) {
     t.columns_known = false;
@@ -411,9 +412,19 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
     } else if (const auto* like = as<PgQuery__TableLikeClause>(e)) {
       QualifiedName src = resolve(like->relation, st.default_schema);
       // LIKE always copies types and NOT NULL; defaults only with INCLUDING DEFAULTS (or ALL).
-      constexpr uint32_t kLikeDefaults = 1u << 3;  // CREATE_TABLE_LIKE_DEFAULTS
+      constexpr uint32_t kLikeConstraints = 1u << 2;  // CREATE_TABLE_LIKE_CONSTRAINTS
+      constexpr uint32_t kLikeDefaults = 1u << 3;     // CREATE_TABLE_LIKE_DEFAULTS
+      constexpr uint32_t kLikeIndexes = 1u << 6;      // CREATE_TABLE_LIKE_INDEXES
       bool defaults = (like->options & kLikeDefaults) != 0;
-      if (!copy_columns(cat, t, src, st.origin, defaults)) {
+      if (like->options & (kLikeConstraints | kLikeIndexes)) {
+        // The copied indexes and constraints get generated names the catalog does not model.
+        copy_columns(cat, t, src, st.origin, defaults);
+        t.columns_known = false;
+        out = unknown(fmt::format(
+            "CREATE TABLE ... (LIKE {} INCLUDING INDEXES / CONSTRAINTS): the copied indexes "
+            "and constraints are not modeled",
+            src.display()));
+      } else if (!copy_columns(cat, t, src, st.origin, defaults)) {
         t.columns_known = false;
         out = unknown(fmt::format("CREATE TABLE ... (LIKE {}): the columns of {} are not known",
                                   src.display(), src.display()));
@@ -705,6 +716,7 @@ Outcome apply_drop(Catalog& cat, const PgQuery__DropStmt& s, const ReplayState& 
         } else if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_VIEW ||
                    s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
           cat.drop_view(name);
+          if (s.remove_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) cat.drop_table(name);
           if (cascade) drop_table_cascade(cat, name, true);  // views reading the view
         } else {
           // Partitions go with their partitioned table.
@@ -784,6 +796,8 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
     case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
     case PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW: {
       QualifiedName name = resolve(s.relation, st.default_schema);
+      if (s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)
+        rename_table(cat, name, QualifiedName{name.schema, newname});
       auto& views = cat.mutable_views();
       auto it = views.find(name);
       if (it != views.end()) {
@@ -985,6 +999,11 @@ Outcome apply_create_as(Catalog& cat, const PgQuery__CreateTableAsStmt& s, const
   QualifiedName name = resolve(s.into->rel, st.default_schema);
   if (s.objtype == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW) {
     if (s.if_not_exists && cat.view(name)) return modeled();
+    // A materialized view is also a relation with storage (indexes, REFRESH): the catalog keeps
+    // it as a table whose columns it does not list, and as a view for what it reads.
+    TableInfo& t = cat.add_table(name, st.origin);
+    t.created_statement = st.statement;
+    t.columns_known = false;
     ViewInfo v;
     v.name = name;
     v.materialized = true;
@@ -996,6 +1015,7 @@ Outcome apply_create_as(Catalog& cat, const PgQuery__CreateTableAsStmt& s, const
   }
   if (s.if_not_exists && cat.table(name)) return modeled();
   TableInfo& t = cat.add_table(name, st.origin);
+  t.created_statement = st.statement;
   t.columns_known = false;
   return unknown("CREATE TABLE ... AS: the columns come from a query and are not modeled");
 }
@@ -1157,6 +1177,7 @@ ReplayOutcome Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state
     if (select->into_clause && select->into_clause->rel) {
       TableInfo& t =
           add_table(resolve(select->into_clause->rel, state.default_schema), state.origin);
+      t.created_statement = state.statement;
       t.columns_known = false;
       return unknown("SELECT ... INTO: the columns come from a query and are not modeled");
     }

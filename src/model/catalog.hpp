@@ -81,6 +81,8 @@ struct TableInfo {
   bool columns_known = true;
   TableKind kind = TableKind::Table;
   QualifiedName parent;  // partitions: the partitioned table
+  // The statement of its file that created it (meaningful for Origin::ThisFile).
+  size_t created_statement = 0;
   std::vector<ColumnInfo> columns;
   std::vector<ConstraintInfo> constraints;
 
@@ -155,7 +157,8 @@ class Catalog {
   const std::set<std::string>& schemas() const { return schemas_; }
 
   // --- questions rules ask
-  // Indexes of a table, in name order.
+  // Indexes of a table, in name order (CREATE INDEX, and the indexes behind PRIMARY KEY /
+  // UNIQUE / EXCLUDE constraints, named after the constraint).
   std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
   // A valid, non-partial index whose leading key columns are exactly `columns` in some order
   // (what a foreign key's referencing side needs so that deletes on the referenced table do not

@@ -128,6 +128,86 @@ std::optional<Volatility> FileContext::user_function_volatility(std::string_view
   return it->second;
 }
 
+bool FileContext::is_new_object(ObjectKind kind, const QualifiedName& n) const {
+  if (n.empty()) return false;
+  if (created_objects_.count({kind, n})) return true;
+  // Everything in a schema this file created is new as well.
+  return kind != ObjectKind::Schema && !n.schema.empty() &&
+         created_objects_.count({ObjectKind::Schema, QualifiedName{"", n.schema}});
+}
+
+void FileContext::record_created_object(const ProtobufCMessage& m) {
+  auto add = [&](ObjectKind k, QualifiedName n) {
+    if (!n.empty()) created_objects_.insert({k, std::move(n)});
+  };
+  if (const auto* v = as<PgQuery__ViewStmt>(&m)) {
+    if (!v->replace) add(ObjectKind::View, resolve(v->view));
+  } else if (const auto* f = as<PgQuery__CreateFunctionStmt>(&m)) {
+    if (!f->replace) add(ObjectKind::Function, resolve_list(f->funcname, f->n_funcname));
+  } else if (const auto* e = as<PgQuery__CreateEnumStmt>(&m)) {
+    add(ObjectKind::Type, resolve_list(e->type_name, e->n_type_name));
+  } else if (const auto* r = as<PgQuery__CreateRangeStmt>(&m)) {
+    add(ObjectKind::Type, resolve_list(r->type_name, r->n_type_name));
+  } else if (const auto* c = as<PgQuery__CompositeTypeStmt>(&m)) {
+    add(ObjectKind::Type, resolve(c->typevar));
+  } else if (const auto* d = as<PgQuery__CreateDomainStmt>(&m)) {
+    add(ObjectKind::Type, resolve_list(d->domainname, d->n_domainname));
+  } else if (const auto* def = as<PgQuery__DefineStmt>(&m)) {
+    if (def->kind == PG_QUERY__OBJECT_TYPE__OBJECT_TYPE && !def->if_not_exists && !def->replace)
+      add(ObjectKind::Type, resolve_list(def->defnames, def->n_defnames));
+  } else if (const auto* q = as<PgQuery__CreateSeqStmt>(&m)) {
+    if (!q->if_not_exists) add(ObjectKind::Sequence, resolve(q->sequence));
+  } else if (const auto* sc = as<PgQuery__CreateSchemaStmt>(&m)) {
+    if (!sc->if_not_exists && sc->schemaname)
+      add(ObjectKind::Schema, QualifiedName{"", sc->schemaname});
+  } else if (const auto* rn = as<PgQuery__RenameStmt>(&m)) {
+    // A new object keeps being new under its new name.
+    std::optional<ObjectKind> kind;
+    QualifiedName old_name;
+    switch (rn->rename_type) {
+      case PG_QUERY__OBJECT_TYPE__OBJECT_VIEW:
+        kind = ObjectKind::View;
+        old_name = resolve(rn->relation);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
+        kind = ObjectKind::Sequence;
+        old_name = resolve(rn->relation);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_ROUTINE:
+        kind = ObjectKind::Function;
+        old_name = resolve_object(rn->object);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_TYPE:
+      case PG_QUERY__OBJECT_TYPE__OBJECT_DOMAIN:
+        kind = ObjectKind::Type;
+        old_name = resolve_object(rn->object);
+        break;
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SCHEMA:
+        kind = ObjectKind::Schema;
+        old_name = QualifiedName{"", rn->subname ? rn->subname : ""};
+        break;
+      default:
+        break;
+    }
+    if (kind && rn->newname && is_new_object(*kind, old_name)) {
+      QualifiedName fresh = old_name;
+      fresh.name = rn->newname;
+      add(*kind, fresh);
+    }
+  }
+}
+
+void FileContext::record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt) {
+  // ADD VALUE sets new_val alone; RENAME VALUE sets old_val too. IF NOT EXISTS may add nothing,
+  // but when the value already existed its use is safe and when it did not it is not: the file
+  // shows which only if it also created the type, so the value is recorded either way.
+  if (!in_tx_ || !s.new_val || !*s.new_val || (s.old_val && *s.old_val)) return;
+  added_enum_values_.push_back(
+      AddedEnumValue{resolve_list(s.type_name, s.n_type_name), s.new_val, stmt.span});
+}
+
 UserFunctionLookup FileContext::function_lookup() const {
   return [this](std::string_view schema, std::string_view name) {
     return user_function_volatility(schema, name);
@@ -142,6 +222,7 @@ void FileContext::end_transaction(bool committed) {
   in_tx_ = false;
   assumed_tx_ = false;
   tx_start_.reset();
+  added_enum_values_.clear();
 }
 
 void FileContext::apply_transaction(const PgQuery__TransactionStmt& t, const Statement& stmt) {
@@ -233,11 +314,14 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
   bool track_unprotected = !lock_timeout_.current && !first_unprotected_;
-  const Effect* held_effect = (in_tx_ || track_unprotected) ? &effect() : nullptr;
+  bool track_long = !statement_timeout_.current && !first_long_unprotected_;
+  const Effect* held_effect = (in_tx_ || track_unprotected || track_long) ? &effect() : nullptr;
   if (track_unprotected) {
     const RelationLock* l = held_effect->strongest_on_existing();
     if (l && !blocked_traffic(l->mode).empty()) first_unprotected_ = stmt.index;
   }
+  if (track_long && holds_blocking_lock_while_working(*held_effect))
+    first_long_unprotected_ = stmt.index;
   const ProtobufCMessage* m = unwrap(stmt.node);
   if (m) {
     ReplayState state;
@@ -261,9 +345,13 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
       std::string schema = names.size() >= 2 ? std::string(string_value(names[names.size() - 2]))
                                              : default_schema_.current;
       functions_[{schema, std::string(last_name(names))}] = volatility_option(*f);
+    } else if (const auto* ae = as<PgQuery__AlterEnumStmt>(m)) {
+      record_added_enum_value(*ae, stmt);
     }
+    record_created_object(*m);
   }
   if (lock_timeout_.current) first_unprotected_.reset();
+  if (statement_timeout_.current) first_long_unprotected_.reset();
   if (in_tx_ && held_effect) {
     for (const RelationLock& l : held_effect->locks)
       held_.push_back(HeldLock{l, stmt.index, stmt.span});
@@ -271,7 +359,10 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     held_.clear();
   }
   // Outside a transaction block every statement is its own transaction.
-  if (!in_tx_) ++tx_id_;
+  if (!in_tx_) {
+    ++tx_id_;
+    added_enum_values_.clear();
+  }
 }
 
 }  // namespace migsafe

@@ -8,6 +8,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,17 +38,17 @@ struct LintSettings {
   // The tool that runs the migration wraps the whole file in one transaction (Flyway, Django,
   // Rails, Alembic by default).
   bool assume_in_transaction = false;
-  // When not empty, replaces assume_in_transaction: the framework's transactions, in order.
-  std::vector<TransactionSegment> transaction_segments;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
+  // When not empty, replaces assume_in_transaction: the framework's transactions, in order.
+  std::vector<TransactionSegment> transaction_segments{};
   // Instead of a copy: the history's own catalog, which this file's replay updates in place
   // (the runner's in-order stage; no copy per file, so a long history stays linear).
   Catalog* working_catalog = nullptr;
   // What the migration history says about this file (absent for a lone file).
-  std::shared_ptr<const MigrationFacts> migration;
+  std::shared_ptr<const MigrationFacts> migration{};
   // Production table sizes (--stats).
-  std::shared_ptr<const TableStats> stats;
+  std::shared_ptr<const TableStats> stats{};
 };
 
 // A statement the catalog could not model (see ReplayOutcome).
@@ -86,6 +88,18 @@ struct Transactional {
 };
 using TransactionalSetting = Transactional<std::optional<SettingValue>>;
 
+// Kinds of objects, other than tables, that a migration can create and later drop or rename.
+// Tables (and materialized views, which the catalog records as tables) live in the catalog.
+enum class ObjectKind { View, Function, Type, Sequence, Schema };
+
+// A value ALTER TYPE ... ADD VALUE added to an enum inside the transaction that is still open:
+// PostgreSQL refuses to use it ("unsafe use of new value") until that transaction commits.
+struct AddedEnumValue {
+  QualifiedName type;
+  std::string value;
+  Span where;  // the ALTER TYPE statement
+};
+
 struct HeldLock {
   RelationLock lock;
   size_t statement = 0;  // index of the statement that took it
@@ -100,6 +114,10 @@ class FileContext {
   const LintSettings& settings() const { return settings_; }
   // The migration history's facts about this file; nullptr when linted on its own.
   const MigrationFacts* migration() const { return settings_.migration.get(); }
+  // Every statement of the file, in order (a rule that must know what comes later, or find the
+  // statement an earlier catalog entry came from, reads them here; the state is still "before").
+  std::span<const Statement> statements() const { return statements_; }
+  void set_statements(std::span<const Statement> all) { statements_ = all; }
   int pg_version() const { return settings_.pg_version; }
 
   // --- transaction state before the current statement
@@ -120,6 +138,12 @@ class FileContext {
   // of an existing relation (so a rule can report the first such statement once, not each).
   std::optional<size_t> blocking_without_lock_timeout() const { return first_unprotected_; }
   const std::string& default_schema() const { return default_schema_.current; }
+  // The first statement, since statement_timeout was last unset, that held a lock blocking reads
+  // or writes of an existing relation while it rewrote, scanned or indexed it (the criterion is
+  // holds_blocking_lock_while_working in the lock model).
+  std::optional<size_t> long_blocking_without_statement_timeout() const {
+    return first_long_unprotected_;
+  }
 
   // --- names and objects
   QualifiedName resolve(const PgQuery__RangeVar* rv) const {
@@ -137,6 +161,18 @@ class FileContext {
   std::optional<Volatility> user_function_volatility(std::string_view schema,
                                                      std::string_view name) const;
   UserFunctionLookup function_lookup() const;
+  // A view, function, type, sequence or schema created earlier in this file (plain CREATE: an
+  // OR REPLACE or IF NOT EXISTS may have met an existing object), or any object in a schema
+  // created earlier in this file. Functions are matched by name, whatever their arguments.
+  bool is_new_object(ObjectKind kind, const QualifiedName& n) const;
+  QualifiedName resolve_object(const PgQuery__Node* object) const {
+    return migsafe::resolve_object(object, default_schema_.current);
+  }
+
+  // --- enum values added by ALTER TYPE ... ADD VALUE in the transaction that is still open
+  const std::vector<AddedEnumValue>& enum_values_added_in_transaction() const {
+    return added_enum_values_;
+  }
 
   // --- locks held by the current transaction, taken by earlier statements in it
   const std::vector<HeldLock>& held_locks() const { return held_; }
@@ -156,9 +192,12 @@ class FileContext {
                  const Statement& stmt);
   void end_transaction(bool committed);
   void begin_assumed_transaction();
+  void record_created_object(const ProtobufCMessage& m);
+  void record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt);
 
   const SourceFile& file_;
   const LintSettings& settings_;
+  std::span<const Statement> statements_;
   bool in_tx_ = false;
   bool assumed_tx_ = false;
   int tx_id_ = 1;
@@ -166,6 +205,7 @@ class FileContext {
   TransactionalSetting lock_timeout_;
   TransactionalSetting statement_timeout_;
   std::optional<size_t> first_unprotected_;
+  std::optional<size_t> first_long_unprotected_;
   Transactional<Tri> timezone_utc_{Tri::Maybe, Tri::Maybe, Tri::Maybe};
   Transactional<std::string> default_schema_{"public", "public", "public"};
   Catalog own_catalog_;
@@ -174,6 +214,8 @@ class FileContext {
   std::vector<HeldLock> held_;
   std::vector<UnknownStatement> unknowns_;
   size_t next_segment_ = 0;
+  std::set<std::pair<ObjectKind, QualifiedName>> created_objects_;
+  std::vector<AddedEnumValue> added_enum_values_;
 };
 
 // Whether a timeout setting value disables the timeout ("0", 0, "0ms", "0s").

@@ -84,6 +84,13 @@ struct Effect {
   const RelationLock* lock_on(const QualifiedName& relation) const;
 };
 
+// Whether the statement keeps a lock that blocks reads or writes of a relation that existed
+// before the migration while it does work that grows with the table: a rewrite, a full scan or
+// an index build (require-statement-timeout; the context remembers the first such statement).
+// A materialized view cannot be written by clients, so only a lock that blocks its readers
+// counts there (REFRESH ... CONCURRENTLY takes EXCLUSIVE, which lets reads through).
+bool holds_blocking_lock_while_working(const Effect& e);
+
 // Predicts the effect of one statement given what the file has shown so far.
 Effect predict(const Statement& stmt, const FileContext& ctx);
 

@@ -25,7 +25,8 @@ const std::map<std::string, std::string, std::less<>>& aliases() {
       {"decimal", "numeric"},
       {"character varying", "varchar"},
       {"character", "bpchar"},
-      {"char", "bpchar"},
+      // Not "char": the parser spells char(n) pg_catalog.bpchar, so a bare "char" is the quoted
+      // one-byte internal type.
       {"timestamp without time zone", "timestamp"},
       {"timestamp with time zone", "timestamptz"},
       {"time without time zone", "time"},
@@ -185,6 +186,151 @@ TypeChange classify_type_change(const TypeRef& from, const TypeRef& to, bool usi
     return c;
   }
   return yes(fmt::format("{} is not binary coercible to {}", from.display(), to.display()));
+}
+
+namespace {
+
+// Decimal digits an integer type always holds in full (int2 holds every 4-digit number, ...).
+int integer_digits(const std::string& n) {
+  if (n == "int2") return 4;
+  if (n == "int4") return 9;
+  if (n == "int8") return 18;
+  return 0;
+}
+// Decimal digits the largest value of an integer type has.
+int integer_max_digits(const std::string& n) {
+  if (n == "int2") return 5;
+  if (n == "int4") return 10;
+  if (n == "int8") return 19;
+  return 0;
+}
+bool is_integer(const std::string& n) {
+  return integer_digits(n) > 0;
+}
+bool is_float(const std::string& n) {
+  return n == "float4" || n == "float8";
+}
+bool is_string(const std::string& n) {
+  return n == "text" || n == "varchar" || n == "bpchar";
+}
+// Significant decimal digits a float type keeps.
+int float_digits(const std::string& n) {
+  return n == "float4" ? 6 : 15;
+}
+std::string ordinal(long long n) {
+  if (n % 100 >= 11 && n % 100 <= 13) return fmt::format("{}th", n);
+  switch (n % 10) {
+    case 1:
+      return fmt::format("{}st", n);
+    case 2:
+      return fmt::format("{}nd", n);
+    case 3:
+      return fmt::format("{}rd", n);
+    default:
+      return fmt::format("{}th", n);
+  }
+}
+// Integer digits a numeric type holds (-1: unlimited).
+long long numeric_integer_digits(const TypeRef& t) {
+  if (t.mods.empty()) return -1;
+  return t.mods[0] - (t.mods.size() > 1 ? t.mods[1] : 0);
+}
+// Decimal places a numeric type keeps (-1: unlimited).
+long long numeric_scale(const TypeRef& t) {
+  if (t.mods.empty()) return -1;
+  return t.mods.size() > 1 ? t.mods[1] : 0;
+}
+// Longest string a string type holds (-1: unlimited).
+long long string_length(const TypeRef& t) {
+  if (t.name == "text" || t.mods.empty()) return -1;
+  return t.mods[0];
+}
+std::string decimal_places(long long n) {
+  if (n == 0) return "the fractional part is rounded away";
+  return fmt::format("digits after the {} decimal place are rounded away", ordinal(n));
+}
+
+}  // namespace
+
+TypeNarrowing narrowing_type_change(const TypeRef& from, const TypeRef& to, bool explicit_cast) {
+  TypeNarrowing r;
+  if (from.empty() || to.empty() || !from.builtin() || !to.builtin() || from.array != to.array ||
+      from.unknown_mods || to.unknown_mods || from == to)
+    return r;
+  const std::string& a = from.name;
+  const std::string& b = to.name;
+  std::string target = to.display();
+  auto out_of_range = [&] { r.fails = fmt::format("values outside the range of {}", target); };
+
+  if (is_integer(a) && is_integer(b)) {
+    if (integer_max_digits(b) < integer_max_digits(a)) out_of_range();
+  } else if (is_integer(a) && is_float(b)) {
+    // real keeps 24 bits of mantissa, double precision 53.
+    if (a != "int2" && (b == "float4" || a == "int8"))
+      r.loses = fmt::format("integers beyond {} lose their last digits",
+                            b == "float4" ? "16,777,216" : "9,007,199,254,740,992");
+  } else if (is_integer(a) && b == "numeric") {
+    long long digits = numeric_integer_digits(to);
+    if (digits >= 0 && digits < integer_max_digits(a))
+      r.fails = fmt::format("values with more than {} digits before the decimal point", digits);
+  } else if ((a == "numeric" || is_float(a)) && is_integer(b)) {
+    if (a != "numeric" || numeric_scale(from) != 0) r.loses = decimal_places(0);
+    long long digits = a == "numeric" ? numeric_integer_digits(from) : -1;
+    if (digits < 0 || digits > integer_digits(b)) out_of_range();
+  } else if (a == "float8" && b == "float4") {
+    r.loses = "digits beyond the 6th significant digit are rounded";
+    out_of_range();
+  } else if (a == "numeric" && is_float(b)) {
+    r.loses =
+        fmt::format("digits beyond the {} significant digit are rounded", ordinal(float_digits(b)));
+  } else if ((a == "numeric" || is_float(a)) && b == "numeric") {
+    long long from_scale = a == "numeric" ? numeric_scale(from) : -1;
+    long long to_scale = numeric_scale(to);
+    if (to_scale >= 0 && (from_scale < 0 || to_scale < from_scale))
+      r.loses = decimal_places(to_scale);
+    long long from_digits = a == "numeric" ? numeric_integer_digits(from) : -1;
+    long long to_digits = numeric_integer_digits(to);
+    if (to_digits >= 0 && (from_digits < 0 || to_digits < from_digits))
+      r.fails = fmt::format("values with more than {} digits before the decimal point", to_digits);
+  } else if (is_string(a) && (b == "varchar" || b == "bpchar")) {
+    long long from_len = string_length(from);
+    long long to_len = string_length(to);
+    if (to_len >= 0 && (from_len < 0 || to_len < from_len)) {
+      std::string longer = fmt::format("values longer than {} characters", to_len);
+      if (explicit_cast)
+        r.loses = longer + " are cut to " + std::to_string(to_len);
+      else
+        r.fails = longer;
+    }
+  } else if ((a == "varbit" || a == "bit") && (b == "varbit" || b == "bit")) {
+    long long from_len = from.mods.empty() ? (a == "bit" ? 1 : -1) : from.mods[0];
+    long long to_len = to.mods.empty() ? (b == "bit" ? 1 : -1) : to.mods[0];
+    if (to_len >= 0 && (from_len < 0 || to_len < from_len))
+      r.fails = fmt::format("bit strings longer than {} bits", to_len);
+  } else if (a == b && has_precision_typmod(a)) {
+    long long from_p = from.mods.empty() ? 6 : from.mods[0];
+    long long to_p = to.mods.empty() ? 6 : to.mods[0];
+    if (to_p < from_p)
+      r.loses = to_p == 0 ? "fractional seconds are rounded away"
+                          : fmt::format("fractional seconds beyond {} digits are rounded", to_p);
+  } else if (a == "timestamptz" && b == "timestamp") {
+    r.loses =
+        "each value becomes the wall-clock time in the session TimeZone, and the instant it "
+        "stood for is no longer recorded";
+  } else if ((a == "timestamp" || a == "timestamptz") && b == "date") {
+    r.loses = "the time of day is dropped";
+  } else if ((a == "timestamp" || a == "timestamptz") && (b == "time" || b == "timetz")) {
+    r.loses = "the date is dropped";
+  } else if (a == "timetz" && b == "time") {
+    r.loses = "the time zone offset is dropped";
+  } else if (a == "json" && b == "jsonb") {
+    r.loses =
+        "duplicate object keys are dropped (only the last is kept), and key order and whitespace "
+        "are lost";
+  } else if (a == "inet" && b == "cidr") {
+    r.loses = "the host bits of each address are cleared (192.168.1.5/24 becomes 192.168.1.0/24)";
+  }
+  return r;
 }
 
 }  // namespace migsafe

@@ -43,4 +43,17 @@ struct TypeChange {
 TypeChange classify_type_change(const TypeRef& from, const TypeRef& to, bool using_changes_data,
                                 bool collation_change, Tri session_utc);
 
+// What converting a column's stored values from `from` to `to` can do to them (ALTER COLUMN TYPE
+// without a USING clause that computes something else; measured on PostgreSQL 15): values that
+// do not fit make the statement fail after it has started rewriting the table, or are changed
+// without any error. `explicit_cast`: the USING clause casts the column itself
+// (`USING name::varchar(20)`), and an explicit cast truncates strings where an implicit one fails.
+// Both empty when nothing can be lost, or when a type is not one this table knows.
+struct TypeNarrowing {
+  std::string fails;  // the values that make the statement fail: "values longer than 20 characters"
+  std::string loses;  // a clause, what changes silently: "the time of day is dropped"
+  bool any() const { return !fails.empty() || !loses.empty(); }
+};
+TypeNarrowing narrowing_type_change(const TypeRef& from, const TypeRef& to, bool explicit_cast);
+
 }  // namespace migsafe

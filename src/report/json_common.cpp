@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/secrets.hpp"
 #include "report/formats.hpp"
 
 namespace migsafe {
@@ -29,8 +30,10 @@ std::string finding_fingerprint(const SourceFile& file, const std::string& path,
   };
   feed(f.rule);
   feed(path);
-  feed(one_line(file.text(f.statement)));
-  feed(one_line(file.text(f.span)));
+  // A secret in the statement never reaches the fingerprint: a fast hash of a short password
+  // next to the rest of the statement could be brute-forced.
+  feed(one_line(mask(file.text(f.statement), f.statement.begin, f.redacted)));
+  feed(one_line(mask(file.text(f.span), f.span.begin, f.redacted)));
   return fmt::format("{:016x}", h);
 }
 

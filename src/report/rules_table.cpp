@@ -14,6 +14,13 @@ namespace migsafe {
 
 namespace {
 
+// The default column: the severity, and whether the rule runs without being selected.
+std::string default_state(const RuleMeta& m) {
+  std::string out(severity_name(m.severity));
+  if (!m.default_enabled) out += " (opt-in)";
+  return out;
+}
+
 std::string versions(const RuleMeta& m) {
   if (m.min_pg && m.max_pg) return fmt::format("{}–{}", m.min_pg, m.max_pg);
   if (m.min_pg) return fmt::format("{}+", m.min_pg);
@@ -35,8 +42,8 @@ std::string rules_text() {
   size_t width = 0;
   for (const auto& r : all_rules()) width = std::max(width, r.meta.id.size());
   for (const auto& r : all_rules()) {
-    out += fmt::format("{:<{}}  {:<7}  {:<13}  {}\n", r.meta.id, width,
-                       severity_name(r.meta.severity), r.meta.category, r.meta.summary);
+    out += fmt::format("{:<{}}  {:<16}  {:<13}  {}\n", r.meta.id, width, default_state(r.meta),
+                       r.meta.category, r.meta.summary);
   }
   return out;
 }
@@ -46,6 +53,7 @@ std::string rules_json() {
   for (const auto& r : all_rules()) {
     arr.push_back({{"id", r.meta.id},
                    {"severity", severity_name(r.meta.severity)},
+                   {"default_enabled", r.meta.default_enabled},
                    {"category", r.meta.category},
                    {"summary", r.meta.summary},
                    {"why", r.meta.why},
@@ -68,9 +76,9 @@ std::string rules_markdown(std::string_view docs_prefix) {
     auto it = by_category.find(cat);
     if (it == by_category.end()) continue;
     for (const RuleDef* r : it->second) {
-      out += fmt::format("| [{}]({}{}.md) | {} | {} | {} | {} |\n", r->meta.id, docs_prefix,
-                         r->meta.id, cat, severity_name(r->meta.severity), versions(r->meta),
-                         r->meta.summary);
+      out +=
+          fmt::format("| [{}]({}{}.md) | {} | {} | {} | {} |\n", r->meta.id, docs_prefix,
+                      r->meta.id, cat, default_state(r->meta), versions(r->meta), r->meta.summary);
     }
   }
   return out;

@@ -62,7 +62,8 @@ json rule_json(const RuleDef& r) {
          {"fullDescription", {{"text", fmt::format("{} {}", r.meta.why, r.meta.instead)}}},
          {"helpUri", docs_url(r.meta.id)},
          {"help", {{"text", fmt::format("{} {}", r.meta.why, r.meta.instead)}}},
-         {"defaultConfiguration", {{"level", level(r.meta.severity)}}},
+         {"defaultConfiguration",
+          {{"level", level(r.meta.severity)}, {"enabled", r.meta.default_enabled}}},
          {"properties", {{"tags", json::array({r.meta.category, "postgresql", "migrations"})}}}};
   if (!page.empty()) j["help"]["markdown"] = page;
   return j;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/rule.hpp"
+#include "core/secrets.hpp"
 #include "report/formats.hpp"
 
 namespace migsafe {
@@ -99,8 +100,12 @@ class TextReporter : public Reporter {
         continue;
       }
       std::string_view text = file.line_text(l);
+      std::string shown =
+          f.redacted.empty()
+              ? std::string(text)
+              : mask(text, static_cast<size_t>(text.data() - file.bytes().data()), f.redacted);
       out_ << style_.paint(fmt::format("{:>{}} |", l, gutter_pad.size()), "1;34") << " "
-           << display_line(text) << "\n";
+           << display_line(shown) << "\n";
       uint32_t from = 1;
       if (l == start.line) {
         from = start.column;
