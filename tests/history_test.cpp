@@ -338,6 +338,45 @@ TEST_F(History, SinceOutsideARepositoryIsAUsageError) {
   EXPECT_NE(r.err.find("git repository"), std::string::npos) << r.err;
 }
 
+TEST_F(History, RulesSeeTypesAndIndexesFromEarlierFiles) {
+  write("db/V1__init.sql",
+        "CREATE TABLE accounts (id int PRIMARY KEY, name varchar(100));\n"
+        "CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint);\n"
+        "CREATE INDEX invoices_account ON invoices (account_id);\n");
+  // Must match accounts.id (integer): widening this column alone is not the fix.
+  write("db/V2__orders.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, account_id int REFERENCES accounts);\n");
+  // The index from V1 covers this foreign key; the one on orders has none.
+  write("db/V3__fks.sql",
+        "ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) "
+        "REFERENCES accounts NOT VALID;\n"
+        "ALTER TABLE orders ADD COLUMN invoice_id bigint REFERENCES invoices;\n");
+  write("db/V4__narrow.sql", "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20);\n");
+  auto hits = check(
+      "--select prefer-bigint-over-int,require-index-for-foreign-key,"
+      "narrowing-type-change,unusable-index-for-constraint " +
+      q(path("db")));
+  EXPECT_TRUE(find(hits, "db/V1__init.sql", "prefer-bigint-over-int"));
+  EXPECT_FALSE(find(hits, "db/V2__orders.sql", "prefer-bigint-over-int"));
+  std::vector<int> fk_lines;
+  for (const auto& h : hits)
+    if (h.rule == "require-index-for-foreign-key" && h.file == "db/V3__fks.sql")
+      fk_lines.push_back(h.line);
+  EXPECT_EQ(fk_lines, std::vector<int>{2}) << "only orders.invoice_id lacks an index";
+  const Hit* narrow = find(hits, "db/V4__narrow.sql", "narrowing-type-change");
+  ASSERT_TRUE(narrow) << "the old type varchar(100) comes from V1";
+  EXPECT_NE(narrow->message.find("100"), std::string::npos) << narrow->message;
+  // USING INDEX with an index V1 did not make unique.
+  write("db/V5__pk.sql",
+        "ALTER TABLE invoices ADD CONSTRAINT invoices_account_key UNIQUE USING INDEX "
+        "invoices_account;\n");
+  hits = check("--select unusable-index-for-constraint " + q(path("db")));
+  ASSERT_TRUE(find(hits, "db/V5__pk.sql", "unusable-index-for-constraint"));
+  EXPECT_NE(find(hits, "db/V5__pk.sql", "unusable-index-for-constraint")
+                ->message.find("not a unique index"),
+            std::string::npos);
+}
+
 TEST_F(History, ValidatedCheckFromAnEarlierFileLetsSetNotNullSkipItsScan) {
   write("db/V1__init.sql", "CREATE TABLE orders (id bigint, placed_at timestamptz);\n");
   write("db/V2__check.sql",
