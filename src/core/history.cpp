@@ -83,16 +83,41 @@ std::string head_of(const std::string& path, size_t n = 4096) {
   return out;
 }
 
+// `--liquibase formatted sql` as the first line (case-insensitive, any spacing).
 bool starts_liquibase(const std::string& head) {
   size_t i = head.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0;
-  while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
-  static const std::regex re(R"(^--\s*liquibase\s+formatted\s+sql)", std::regex::icase);
-  return std::regex_search(head.substr(i, 64), re);
+  auto skip_space = [&] {
+    while (i < head.size() && std::isspace(static_cast<unsigned char>(head[i]))) ++i;
+  };
+  auto word = [&](std::string_view w) {
+    for (char c : w) {
+      if (i >= head.size() || std::tolower(static_cast<unsigned char>(head[i])) != c) return false;
+      ++i;
+    }
+    return true;
+  };
+  skip_space();
+  if (!word("--")) return false;
+  skip_space();
+  if (!word("liquibase")) return false;
+  skip_space();
+  if (!word("formatted")) return false;
+  skip_space();
+  return word("sql");
 }
 
+// A line `-- migrate:up` (dbmate's marker).
 bool has_dbmate_marker(const std::string& head) {
-  static const std::regex re(R"((^|\n)\s*--\s*migrate:up\b)");
-  return std::regex_search(head, re);
+  for (size_t at = head.find("migrate:up"); at != std::string::npos;
+       at = head.find("migrate:up", at + 1)) {
+    size_t i = at;
+    while (i > 0 && (head[i - 1] == ' ' || head[i - 1] == '\t')) --i;
+    if (i < 2 || head[i - 1] != '-' || head[i - 2] != '-') continue;
+    i -= 2;
+    while (i > 0 && (head[i - 1] == ' ' || head[i - 1] == '\t')) --i;
+    if (i == 0 || head[i - 1] == '\n') return true;
+  }
+  return false;
 }
 
 // File-name conventions, parsed by hand: these run once per file of every history.
@@ -221,6 +246,10 @@ Framework detect(const Group& g) {
   }
   if (prisma) return Framework::Prisma;
   if (diesel) return Framework::Diesel;
+  size_t n = g.items.size();
+  // Names settle most directories without reading any file.
+  if (golang * 2 >= n && golang > 0) return Framework::GolangMigrate;
+  if (flyway * 2 >= n && flyway > 0) return Framework::Flyway;
   if (g.root != "-") {
     for (const Item& it : g.items) {
       std::string head = head_of(it.abs.string());
@@ -228,9 +257,6 @@ Framework detect(const Group& g) {
       if (has_dbmate_marker(head)) return Framework::Dbmate;
     }
   }
-  size_t n = g.items.size();
-  if (golang * 2 >= n && golang > 0) return Framework::GolangMigrate;
-  if (flyway * 2 >= n && flyway > 0) return Framework::Flyway;
   return Framework::Plain;
 }
 

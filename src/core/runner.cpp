@@ -138,8 +138,9 @@ void prepare_in_order(const std::vector<PlannedFile>& files, int pg_version, uns
       ready.notify_all();
     }
   };
+  // The calling thread runs the in-order stage (replay and rules): it is one of the `jobs`.
   std::vector<std::thread> threads;
-  for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(worker);
+  for (unsigned t = 0; t + 1 < jobs; ++t) threads.emplace_back(worker);
   for (size_t i = 0; i < files.size(); ++i) {
     Prepared p;
     {

@@ -1,6 +1,8 @@
-// `migsafe check`: discover files, lint them in parallel on --jobs threads, and feed the
-// reporter in input order as soon as each file's turn comes (deterministic output, bounded
-// memory). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
+// `migsafe check`: discover files, plan their migration histories (framework, order, change
+// set), read and parse them on --jobs threads ahead of an in-order stage that replays each
+// history's schema and runs the rules, and feed the reporter in plan order as soon as each
+// file's turn comes (deterministic output; memory bounded by the files in flight plus one schema
+// per history). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
 // I/O error.
 #pragma once
 

@@ -92,6 +92,20 @@ IndexInfo& Catalog::add_index(IndexInfo index) {
   return indexes_[key] = std::move(index);
 }
 
+std::vector<const TableInfo*> Catalog::touched_tables() const {
+  std::vector<const TableInfo*> out;
+  if (touched_all_) {
+    for (const auto& [n, t] : tables_) out.push_back(&t);
+    return out;
+  }
+  std::vector<QualifiedName> names = touched_tables_;
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const auto& n : names)
+    if (const TableInfo* t = table(n)) out.push_back(t);
+  return out;
+}
+
 std::vector<const IndexInfo*> Catalog::indexes_on(const QualifiedName& table) const {
   std::vector<const IndexInfo*> out;
   for (const auto& [name, idx] : indexes_)

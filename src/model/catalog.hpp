@@ -157,6 +157,10 @@ class Catalog {
   const std::set<std::string>& schemas() const { return schemas_; }
 
   // --- questions rules ask
+  // The tables the file being replayed created or changed (since the last settle), each once,
+  // in name order: what a rule that looks at "this file's tables" when the file ends needs,
+  // without walking the whole history's schema.
+  std::vector<const TableInfo*> touched_tables() const;
   // Indexes of a table, in name order (CREATE INDEX, and the indexes behind PRIMARY KEY /
   // UNIQUE / EXCLUDE constraints, named after the constraint).
   std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
