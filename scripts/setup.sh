@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 build_pkgs=(cmake make g++ pkg-config libpg-query-dev libprotobuf-c-dev libcli11-dev
             nlohmann-json3-dev libfmt-dev libtomlplusplus-dev libpq-dev libssl-dev)
-test_pkgs=(googletest libgtest-dev clang-format postgresql nodejs npm git)
+test_pkgs=(googletest libgtest-dev libxml2-dev clang-format postgresql nodejs npm git)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the output samples in README.md (between <!-- samples:begin --> and
-# <!-- samples:end -->) by running the real binary; tests/readme_test.cpp fails when they drift.
+# <!-- samples:end -->, and the CI formats between <!-- ci-samples:begin --> and
+# <!-- ci-samples:end -->) by running the real binary; tests/readme_test.cpp fails when they drift.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MIGSAFE_BIN:-build/migsafe}
@@ -32,11 +33,26 @@ file=examples/unsafe/V2__index_orders_by_date.sql
       console.log(JSON.stringify(JSON.parse(s).runs[0].results[0], null, 2)));'
   echo "\`\`\`"
 } > /tmp/migsafe-samples.md
+{
+  echo "The three CI formats for the same file:"
+  for fmt in github gitlab junit; do
+    echo
+    echo "**$fmt**"
+    echo
+    echo "\`\`\`"
+    echo "\$ migsafe check --format $fmt $file"
+    "$bin" check --format $fmt "$file" || true
+    echo "\`\`\`"
+  done
+} > /tmp/migsafe-ci-samples.md
 python3 - <<'PY'
 text = open("README.md", encoding="utf-8").read()
-b, e = "<!-- samples:begin -->\n", "<!-- samples:end -->"
-i, j = text.index(b), text.index(e)
-sample = open("/tmp/migsafe-samples.md", encoding="utf-8").read()
-open("README.md", "w", encoding="utf-8").write(text[: i + len(b)] + sample + text[j:])
+for name, sample_file in (("samples", "/tmp/migsafe-samples.md"),
+                          ("ci-samples", "/tmp/migsafe-ci-samples.md")):
+    b, e = "<!-- %s:begin -->\n" % name, "<!-- %s:end -->" % name
+    i, j = text.index(b), text.index(e)
+    sample = open(sample_file, encoding="utf-8").read()
+    text = text[: i + len(b)] + sample + text[j:]
+open("README.md", "w", encoding="utf-8").write(text)
 PY
 echo "README samples updated"

@@ -4,6 +4,9 @@
 //
 // A fixture may start with a settings line:  -- fixture: pg-version=11, assume-in-transaction
 // History rules name the fixture's place in a migration history there (see fixture_settings).
+// `with=<rule>` (repeatable) enables another rule too, whose findings must then be expected as
+// well (for rules about other rules' findings, such as unused-suppression). The filter stage
+// (inline suppressions) runs as in `migsafe check`.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,6 +14,7 @@
 #include <map>
 #include <regex>
 
+#include "config/resolver.hpp"
 #include "helpers.hpp"
 
 namespace migsafe::test {
@@ -36,6 +40,22 @@ std::vector<FixtureFile> all_fixtures() {
     }
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+  return out;
+}
+
+std::string header(const std::string& sql) {
+  static const std::regex line(R"(^--\s*fixture:\s*(.*))");
+  std::smatch m;
+  std::string first = sql.substr(0, sql.find('\n'));
+  return std::regex_search(first, m, line) ? m[1].str() : "";
+}
+
+std::vector<std::string> also_enabled(const std::string& sql) {
+  std::vector<std::string> out;
+  std::string opts = header(sql);
+  static const std::regex with(R"(with=([a-z0-9-]+))");
+  for (std::sregex_iterator it(opts.begin(), opts.end(), with), e; it != e; ++it)
+    out.push_back((*it)[1]);
   return out;
 }
 
@@ -70,8 +90,10 @@ TEST_P(Fixture, FindingsMatchExpectations) {
   std::string sql = read_text(fx.path);
   RuleSelection sel;
   sel.select = {fx.rule};
-  LintPlan plan(fixture_settings(sql), sel);
-  FileResult r = lint_source(std::make_shared<const SourceFile>(fx.path, sql), plan);
+  for (const auto& id : also_enabled(sql)) sel.select.push_back(id);
+  FilePlan plan;
+  plan.plan = std::make_shared<const LintPlan>(fixture_settings(sql), sel);
+  FileResult r = lint_file(std::make_shared<const SourceFile>(fx.path, sql), plan);
   std::multiset<std::pair<uint32_t, std::string>> got;
   for (const Finding& f : r.findings) got.insert({r.file->position(f.span.begin).line, f.rule});
   auto want = expectations(sql);

@@ -1,6 +1,10 @@
 #include "helpers.hpp"
 
+#include "config/resolver.hpp"
+
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -30,8 +34,9 @@ FileResult lint(const std::string& sql, const std::vector<std::string>& rules,
                 LintSettings settings) {
   RuleSelection sel;
   sel.select = rules;
-  LintPlan plan(std::move(settings), sel);
-  return lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
+  FilePlan plan;
+  plan.plan = std::make_shared<const LintPlan>(std::move(settings), sel);
+  return lint_file(std::make_shared<const SourceFile>("test.sql", sql), plan);
 }
 
 std::vector<std::string> rule_ids(const FileResult& r) {
@@ -130,6 +135,52 @@ CommandResult run_migsafe(const std::string& args, const std::string& input,
   r.out = slurp(out);
   r.err = slurp(err);
   return r;
+}
+
+TempDir::TempDir() {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = info ? std::string(info->test_suite_name()) + "-" + info->name() : "x";
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
+  dir_ = std::filesystem::temp_directory_path() /
+         ("migsafe-test-" + std::to_string(::getpid()) + "-" + name);
+  std::filesystem::remove_all(dir_);
+  std::filesystem::create_directories(dir_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::string TempDir::write(const std::string& rel, const std::string& text) const {
+  std::filesystem::path p = dir_ / rel;
+  std::filesystem::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << text;
+  return p.string();
+}
+
+std::string TempDir::read(const std::string& rel) const {
+  return slurp((dir_ / rel).string());
+}
+
+std::string TempDir::path(const std::string& rel) const {
+  return rel.empty() ? dir_.string() : (dir_ / rel).string();
+}
+
+std::string TempDir::cd(const std::string& rel) const {
+  return "cd " + q(path(rel)) + " && ";
+}
+
+std::string q(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
 }
 
 }  // namespace migsafe::test

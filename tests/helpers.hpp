@@ -1,6 +1,7 @@
 // Shared helpers for the tests: lint a string, read repository files, run the CLI.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,7 @@ namespace migsafe::test {
 std::string source_dir();
 std::string read_text(const std::string& path);  // relative to the repository root, or absolute
 
-// Lints `sql` with only `rules` enabled (all rules when empty).
+// Lints `sql` with only `rules` enabled (all rules when empty), inline suppressions applied.
 FileResult lint(const std::string& sql, const std::vector<std::string>& rules = {},
                 LintSettings settings = {});
 std::vector<std::string> rule_ids(const FileResult& r);
@@ -35,5 +36,26 @@ struct CommandResult {
 // `prefix` goes before the binary (e.g. "runuser -u nobody --").
 CommandResult run_migsafe(const std::string& args, const std::string& input = "",
                           const std::string& prefix = "");
+
+// A fresh directory under /tmp for one test, removed afterwards.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  // Writes `text` to `rel` (parents created); returns the absolute path.
+  std::string write(const std::string& rel, const std::string& text) const;
+  std::string read(const std::string& rel) const;
+  std::string path(const std::string& rel = "") const;
+  // A shell prefix that runs the command inside `rel`: "cd '<dir>/<rel>' && ".
+  std::string cd(const std::string& rel = "") const;
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// Single-quotes `s` for the shell.
+std::string q(const std::string& s);
 
 }  // namespace migsafe::test

@@ -127,6 +127,19 @@ TEST_F(History, FlywayOrderTransactionsAndReplayAcrossFiles) {
   EXPECT_TRUE(find(hits, "db/U2__widen.sql", "changing-column-type"));
 }
 
+TEST_F(History, TheConfigFileNamesTheFramework) {
+  write("db/V1__init.sql", "CREATE TABLE t (a int);\n");
+  write("db/add_users.sql", "CREATE TABLE users (id bigint);\n");
+  // Half the names are Flyway's: detected as Flyway.
+  EXPECT_TRUE(find(check("--select migration-naming " + q(path("db"))), "db/add_users.sql",
+                   "migration-naming"));
+  write("db/.migsafe.toml", "framework = \"plain\"\n");
+  EXPECT_TRUE(check("--select migration-naming " + q(path("db"))).empty());
+  // The flag wins over the file.
+  EXPECT_TRUE(find(check("--framework flyway --select migration-naming " + q(path("db"))),
+                   "db/add_users.sql", "migration-naming"));
+}
+
 TEST_F(History, FlywayMixedFileRunsInATransaction) {
   write("V1__init.sql", "CREATE TABLE t (a int);\n");
   write("V2__both.sql",

@@ -3,9 +3,11 @@
 // (the SARIF sample shows the first result only, compared as JSON).
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "config/config.hpp"
 #include "helpers.hpp"
 
 namespace migsafe::test {
@@ -17,9 +19,11 @@ struct Sample {
   std::string expected;
 };
 
-std::vector<Sample> samples() {
+// The "$ migsafe ..." blocks between <!-- NAME:begin --> and <!-- NAME:end -->.
+std::vector<Sample> samples(const std::string& name = "samples") {
   std::string readme = read_text("README.md");
-  size_t a = readme.find("<!-- samples:begin -->"), b = readme.find("<!-- samples:end -->");
+  size_t a = readme.find("<!-- " + name + ":begin -->"),
+         b = readme.find("<!-- " + name + ":end -->");
   EXPECT_NE(a, std::string::npos);
   EXPECT_NE(b, std::string::npos);
   std::string section = readme.substr(a, b - a);
@@ -41,9 +45,7 @@ std::string to_pointer(const std::string& jq) {
   return p;
 }
 
-TEST(Readme, OutputSamplesMatchTheBinary) {
-  auto all = samples();
-  ASSERT_GE(all.size(), 4u) << "text, gcc, json and sarif samples expected";
+void check_samples(const std::vector<Sample>& all) {
   for (const Sample& s : all) {
     auto r = run_migsafe("check --color never " + s.args.substr(s.args.find(' ') + 1) + "", "",
                          "cd '" + source_dir() + "' && ");
@@ -55,6 +57,50 @@ TEST(Readme, OutputSamplesMatchTheBinary) {
           nlohmann::json::parse(r.out).at(nlohmann::json::json_pointer(to_pointer(s.pointer)));
       EXPECT_EQ(got, nlohmann::json::parse(s.expected)) << "migsafe " << s.args;
     }
+  }
+}
+
+TEST(Readme, OutputSamplesMatchTheBinary) {
+  auto all = samples();
+  ASSERT_GE(all.size(), 4u) << "text, gcc, json and sarif samples expected";
+  check_samples(all);
+}
+
+TEST(Readme, CiFormatSamplesMatchTheBinary) {
+  auto all = samples("ci-samples");
+  ASSERT_EQ(all.size(), 3u) << "github, gitlab and junit samples expected";
+  check_samples(all);
+}
+
+// Every TOML block in the README and the rule pages is a valid config file, and the
+// pre-commit snippet is what `migsafe init` prints.
+TEST(Readme, ConfigExamplesParse) {
+  std::string readme = read_text("README.md");
+  std::vector<std::string> pages = {"README.md"};
+  for (const auto& e : std::filesystem::directory_iterator(source_dir() + "/docs/rules"))
+    pages.push_back("docs/rules/" + e.path().filename().string());
+  std::regex block(R"(```toml\n([\s\S]*?)```)");
+  size_t n = 0;
+  for (const auto& page : pages) {
+    std::string text = read_text(page);
+    for (std::sregex_iterator it(text.begin(), text.end(), block), e; it != e; ++it, ++n)
+      EXPECT_NO_THROW(parse_config((*it)[1].str(), page)) << page << ":\n" << (*it)[1].str();
+  }
+  EXPECT_GE(n, 3u);
+  EXPECT_NE(readme.find("```yaml\n" + pre_commit_snippet() + "```"), std::string::npos);
+  // The config error shown in the README is the one migsafe prints.
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(readme, m,
+                        std::regex(R"(\nmigsafe: \.migsafe\.toml:(\d+):1: ([a-z.-]+)\.(\w+): )"
+                                   R"(unknown key \(did you mean '(\w+)'\?\)\n)")));
+  std::string text(std::stoul(m[1]) - 1, '\n');
+  text = "[" + m[2].str() + "]\n" + text.substr(1) + m[3].str() + " = \"error\"\n";
+  try {
+    parse_config(text, ".migsafe.toml");
+    ADD_FAILURE() << text;
+  } catch (const ConfigError& e) {
+    EXPECT_EQ("migsafe: " + std::string(e.what()) + "\n", m[0].str().substr(1));
   }
 }
 

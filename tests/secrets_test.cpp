@@ -23,7 +23,8 @@ std::string report(const FileResult& r, const std::string& format) {
 }
 
 void expect_never_printed(const FileResult& r, const std::vector<std::string>& secrets) {
-  for (const char* format : {"text", "gcc", "json", "sarif"}) {
+  for (std::string_view name : kReportFormats) {
+    std::string format(name);
     std::string out = report(r, format);
     for (const auto& s : secrets)
       EXPECT_EQ(out.find(s), std::string::npos) << format << " report prints " << s << ":\n" << out;

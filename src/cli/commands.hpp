@@ -17,6 +17,7 @@ struct Command {
 Command add_check_command(CLI::App& app);
 Command add_rules_command(CLI::App& app);
 Command add_explain_command(CLI::App& app);
+Command add_init_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_ledger_command(CLI::App& app);
 Command add_stats_command(CLI::App& app);

@@ -22,9 +22,15 @@ Command add_schema_command(CLI::App& app) {
   cmd->add_option("--framework", options->framework, "Migration framework (default: detect)")
       ->check(CLI::IsMember(framework_names()));
   cmd->add_option("--stdin-filename", options->stdin_filename, "Path to show for stdin (-)");
-  cmd->add_option("--pg-version", options->settings.pg_version, "Target PostgreSQL major version")
-      ->check(CLI::Range(9, 18));
-  return Command{cmd, [options] { return run_schema(*options, std::cout, std::cerr); }};
+  auto pg = std::make_shared<int>(15);
+  auto* pg_opt = cmd->add_option("--pg-version", *pg, "Target PostgreSQL major version")
+                     ->check(CLI::Range(9, 18));
+  cmd->add_option("--config", options->config,
+                  "Use this config file for every path (default: the nearest .migsafe.toml)");
+  return Command{cmd, [options, pg, pg_opt] {
+                   if (pg_opt->count()) options->flags.pg_version = *pg;
+                   return run_schema(*options, std::cout, std::cerr);
+                 }};
 }
 
 }  // namespace migsafe::cli

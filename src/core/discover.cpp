@@ -73,6 +73,7 @@ void walk_directory(const std::string& root, Discovered& out) {
   std::sort(found.begin(), found.end(), natural_less);
   out.files.insert(out.files.end(), found.begin(), found.end());
   out.roots.insert(out.roots.end(), found.size(), root);
+  out.named.resize(out.files.size(), false);
 }
 
 }  // namespace
@@ -83,6 +84,7 @@ Discovered discover(const std::vector<std::string>& paths) {
     if (p == "-") {
       out.files.push_back(p);
       out.roots.push_back(p);
+      out.named.push_back(true);
       continue;
     }
     std::error_code ec;
@@ -97,6 +99,7 @@ Discovered discover(const std::vector<std::string>& paths) {
     } else {
       out.files.push_back(p);
       out.roots.push_back(p);
+      out.named.push_back(true);
     }
   }
   return out;

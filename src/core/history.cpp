@@ -551,7 +551,19 @@ HistoryPlan plan_histories(const PlanRequest& req) {
     }
     groups[pos->second].items.push_back(std::move(it));
   }
-  for (Group& g : groups) g.framework = forced ? *forced : detect(g);
+  for (Group& g : groups) {
+    std::optional<Framework> configured;
+    for (const Item& it : g.items) {
+      if (it.index >= req.frameworks.size()) break;
+      const std::string& name = req.frameworks[it.index];
+      Framework f;
+      if (!name.empty() && name != "auto" && parse_framework(name, &f)) {
+        configured = f;
+        break;
+      }
+    }
+    g.framework = configured ? *configured : forced ? *forced : detect(g);
+  }
   // Flyway reads its locations recursively: sub-directories of one location are one history.
   for (size_t a = 0; a < groups.size(); ++a) {
     if (groups[a].framework != Framework::Flyway) continue;
@@ -587,6 +599,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
 
     for (Item* it : ordered(g, plan_changes)) {
       PlannedFile pf;
+      pf.input = it->index;
       pf.path = req.files[it->index];
       pf.shown = req.shown[it->index];
       pf.history = h;

@@ -50,6 +50,7 @@ enum class TransactionRule {
 };
 
 struct PlannedFile {
+  size_t input = 0;   // index into the PlanRequest's files
   std::string path;   // to read ("-" for stdin)
   std::string shown;  // for reports
   size_t history = 0;
@@ -74,6 +75,9 @@ struct PlanRequest {
   std::vector<std::string> roots;  // the command-line path each file was found under
   std::vector<std::string> shown;
   std::string framework;  // "" or "auto": detect per directory
+  // Per file (optional): the framework its config names ("" or "auto": none). The first one set
+  // among a directory's files decides for the directory, before `framework`.
+  std::vector<std::string> frameworks;
   ChangeSet changes;
 };
 

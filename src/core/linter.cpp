@@ -13,29 +13,42 @@
 
 namespace migsafe {
 
-LintPlan::LintPlan(LintSettings settings, const RuleSelection& selection)
-    : settings_(std::move(settings)) {
+namespace {
+
+std::vector<bool> enabled_by(const RuleSelection& selection) {
   const auto& rules = all_rules();
-  enabled_.resize(rules.size());
+  std::vector<bool> enabled(rules.size());
   for (size_t r = 0; r < rules.size(); ++r)
-    enabled_[r] = selection.select.empty() && rules[r].meta.default_enabled;
-  severity_.resize(rules.size());
-  options_.resize(rules.size());
+    enabled[r] = selection.select.empty() && rules[r].meta.default_enabled;
   for (const auto& id : selection.select) {
     int i = rule_index(id);
     if (i < 0) throw std::invalid_argument("unknown rule '" + id + "' in --select");
-    enabled_[static_cast<size_t>(i)] = true;
+    enabled[static_cast<size_t>(i)] = true;
   }
   for (const auto& id : selection.extend) {
     int i = rule_index(id);
     if (i < 0) throw std::invalid_argument("unknown rule '" + id + "'");
-    enabled_[static_cast<size_t>(i)] = true;
+    enabled[static_cast<size_t>(i)] = true;
   }
   for (const auto& id : selection.ignore) {
     int i = rule_index(id);
     if (i < 0) throw std::invalid_argument("unknown rule '" + id + "' in --ignore");
-    enabled_[static_cast<size_t>(i)] = false;
+    enabled[static_cast<size_t>(i)] = false;
   }
+  return enabled;
+}
+
+}  // namespace
+
+LintPlan::LintPlan(LintSettings settings, const RuleSelection& selection)
+    : LintPlan(std::move(settings), enabled_by(selection)) {}
+
+LintPlan::LintPlan(LintSettings settings, std::vector<bool> enabled)
+    : settings_(std::move(settings)), enabled_(std::move(enabled)) {
+  const auto& rules = all_rules();
+  enabled_.resize(rules.size());
+  severity_.resize(rules.size());
+  options_.resize(rules.size());
   dispatch_.resize(message_kind_count());
   for (size_t r = 0; r < rules.size(); ++r) {
     const RuleMeta& m = rules[r].meta;
@@ -113,6 +126,8 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
   FileResult result;
   result.file = file;
   result.statements = parsed.statements.size();
+  result.statement_spans.reserve(parsed.statements.size());
+  for (const Statement& stmt : parsed.statements) result.statement_spans.push_back(stmt.span);
   if (run_rules) report_syntax_errors(parsed, plan, result.findings);
 
   const auto& rules = all_rules();
@@ -163,17 +178,20 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
       rules[r].finish(check);
     }
   }
-  std::stable_sort(result.findings.begin(), result.findings.end(),
-                   [](const Finding& a, const Finding& b) {
-                     if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
-                     return a.rule < b.rule;
-                   });
+  sort_findings(result.findings);
   if (run_rules) redact_secrets(*file, parsed.statements, result.findings);
   if (replay) {
     replay->unknown = ctx.replay_unknowns();
     if (!settings.working_catalog) replay->catalog = ctx.take_catalog();
   }
   return result;
+}
+
+void sort_findings(std::vector<Finding>& findings) {
+  std::stable_sort(findings.begin(), findings.end(), [](const Finding& a, const Finding& b) {
+    if (a.span.begin != b.span.begin) return a.span.begin < b.span.begin;
+    return a.rule < b.rule;
+  });
 }
 
 }  // namespace migsafe

@@ -30,6 +30,8 @@ class LintPlan {
  public:
   // Throws std::invalid_argument naming an unknown rule id.
   LintPlan(LintSettings settings, const RuleSelection& selection);
+  // `enabled[i]` says whether all_rules()[i] runs (before the PostgreSQL version gate).
+  LintPlan(LintSettings settings, std::vector<bool> enabled);
 
   const LintSettings& settings() const { return settings_; }
   bool enabled(size_t rule) const { return enabled_[rule]; }
@@ -63,12 +65,19 @@ class LintPlan {
 
 struct FileResult {
   std::shared_ptr<const SourceFile> file;
-  std::vector<Finding> findings;
+  std::vector<Finding> findings;              // what the report shows, sorted by position
+  std::vector<SuppressedFinding> suppressed;  // taken out by the filter stage
   size_t statements = 0;
-  std::string error;  // I/O error: the file could not be read (findings empty)
+  std::vector<Span> statement_spans;  // every statement, in order (the filter stage needs them)
+  std::string error;                  // I/O error: the file could not be read (findings empty)
 };
 
+// Parse and run the rules. The filter stage (config/suppress.hpp, config/baseline.hpp) comes
+// after; config/resolver.hpp has lint_file() for both.
 FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan);
+
+// Sorts findings by position, then rule id (the order every report shows).
+void sort_findings(std::vector<Finding>& findings);
 
 // What replaying a file left behind, for the next file of its history.
 struct ReplayResult {

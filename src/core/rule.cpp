@@ -42,6 +42,12 @@ int rule_index(std::string_view id) {
   return static_cast<int>(it - rules.begin());
 }
 
+const RuleOption* find_option(const RuleMeta& meta, std::string_view name) {
+  for (const RuleOption& o : meta.options)
+    if (o.name == name) return &o;
+  return nullptr;
+}
+
 std::string docs_url(std::string_view id) {
   return std::string(MIGSAFE_DOCS_BASE) + std::string(id) + ".md";
 }
@@ -68,6 +74,46 @@ bool parse_severity(std::string_view text, Severity* out) {
   else
     return false;
   return true;
+}
+
+bool parse_fail_on(std::string_view text, FailOn* out) {
+  if (text == "error")
+    *out = FailOn::Error;
+  else if (text == "warning")
+    *out = FailOn::Warning;
+  else if (text == "info")
+    *out = FailOn::Info;
+  else if (text == "never")
+    *out = FailOn::Never;
+  else
+    return false;
+  return true;
+}
+
+bool fails(Severity s, FailOn level) {
+  switch (level) {
+    case FailOn::Never:
+      return false;
+    case FailOn::Info:
+      return true;
+    case FailOn::Warning:
+      return s != Severity::Info;
+    case FailOn::Error:
+      return s == Severity::Error;
+  }
+  return false;
+}
+
+std::string_view suppression_kind_name(SuppressedFinding::Kind k) {
+  switch (k) {
+    case SuppressedFinding::Kind::Inline:
+      return "inline";
+    case SuppressedFinding::Kind::File:
+      return "file";
+    case SuppressedFinding::Kind::Baseline:
+      return "baseline";
+  }
+  return "?";
 }
 
 }  // namespace migsafe

@@ -5,6 +5,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -14,6 +15,17 @@
 namespace migsafe {
 
 class Check;
+
+// An option a rule reads with Check::option(), set in the config file under `[rules.<id>]`.
+// The config accepts only declared options, of the declared kind; the rule's docs page lists
+// them under "## Options".
+struct RuleOption {
+  enum class Kind { String, Integer, Boolean };
+  std::string_view name{};  // snake_case, like the config file's other keys
+  Kind kind = Kind::String;
+  std::string_view fallback{};  // the value when unset, as Check::option() returns it
+  std::string_view help{};
+};
 
 struct RuleMeta {
   std::string_view id{};  // kebab-case; squawk's id where the meaning is the same
@@ -25,7 +37,9 @@ struct RuleMeta {
   int min_pg = 0;               // applies from this PostgreSQL major version (0: any)
   int max_pg = 0;               // up to and including this one (0: any)
   bool default_enabled = true;  // false: opt-in, runs only when selected (--select, config)
+  std::span<const RuleOption> options{};
 };
+const RuleOption* find_option(const RuleMeta& meta, std::string_view name);
 
 // One visit function for one message type, type-erased for the dispatch table.
 struct Subscription {

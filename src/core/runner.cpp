@@ -1,20 +1,21 @@
-// Parallel, ordered lint run; see runner.hpp.
+// Migration histories, linted in order; see runner.hpp.
 #include "core/runner.hpp"
 
 #include <unistd.h>
 
-#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
+#include "config/baseline.hpp"
+#include "config/suppress.hpp"
 #include "core/changeset.hpp"
 #include "core/discover.hpp"
 #include "core/history.hpp"
@@ -24,34 +25,6 @@
 namespace migsafe {
 
 namespace fs = std::filesystem;
-
-bool parse_fail_on(std::string_view text, FailOn* out) {
-  if (text == "error")
-    *out = FailOn::Error;
-  else if (text == "warning")
-    *out = FailOn::Warning;
-  else if (text == "info")
-    *out = FailOn::Info;
-  else if (text == "never")
-    *out = FailOn::Never;
-  else
-    return false;
-  return true;
-}
-
-bool fails(Severity s, FailOn level) {
-  switch (level) {
-    case FailOn::Never:
-      return false;
-    case FailOn::Info:
-      return true;
-    case FailOn::Warning:
-      return s != Severity::Info;
-    case FailOn::Error:
-      return s == Severity::Error;
-  }
-  return false;
-}
 
 namespace {
 
@@ -110,10 +83,14 @@ Prepared prepare(const PlannedFile& pf, int pg_version) {
 // thread. At most `window` prepared files wait for their turn, which bounds memory by the files
 // in flight, not by the history.
 template <class Next>
-void prepare_in_order(const std::vector<PlannedFile>& files, int pg_version, unsigned jobs,
-                      Next next) {
+void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file_plans,
+                      unsigned jobs, Next next) {
+  const std::vector<PlannedFile>& files = plan.files;
+  auto pg_version = [&](size_t i) {
+    return file_plans[files[i].input].plan->settings().pg_version;
+  };
   if (jobs <= 1 || files.size() <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version));
+    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version(i)));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -130,7 +107,7 @@ void prepare_in_order(const std::vector<PlannedFile>& files, int pg_version, uns
         if (claimed >= files.size()) return;
         i = claimed++;
       }
-      Prepared p = prepare(files[i], pg_version);
+      Prepared p = prepare(files[i], pg_version(i));
       {
         std::lock_guard lock(mu);
         slots[i] = std::move(p);
@@ -186,23 +163,62 @@ LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const
 
 struct RunInputs {
   HistoryPlan plan;
+  std::vector<FilePlan> file_plans;  // per PlanRequest file (PlannedFile::input)
   std::shared_ptr<const TableStats> stats;
 };
 
-// Discovery, change set, history plan and statistics: everything before the first file is
-// read. Returns 0, or the exit code of a usage / I/O error (already reported on `err`).
+// Discovery, config per file, change set, history plan and statistics: everything before the
+// first file is read. Returns 0, or the exit code of a usage / I/O error (already reported on
+// `err`).
 int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostream& err) {
+  CliOverrides flags = options.flags;
+  if (!options.framework.empty()) {
+    if (!is_framework(options.framework)) {
+      err << "migsafe: unknown framework '" << options.framework << "'\n";
+      return 2;
+    }
+    flags.framework = options.framework;
+  }
+  std::optional<ConfigResolver> resolver;
+  try {
+    resolver.emplace(flags, options.config);
+  } catch (const ConfigError& e) {
+    err << "migsafe: " << e.what() << "\n";
+    return 2;
+  } catch (const std::invalid_argument& e) {
+    err << "migsafe: " << e.what() << " (see `migsafe rules`)\n";
+    return 2;
+  }
   Discovered found = discover(options.paths);
   for (const auto& e : found.errors) err << "migsafe: " << e << "\n";
   io_error = !found.errors.empty();
   if (!found.errors.empty() && found.files.empty()) return 2;
+
+  // Each file's config; files the config excludes are dropped (named ones with a note).
   PlanRequest req;
-  req.files = found.files;
-  req.roots = found.roots;
-  req.shown = found.files;
-  for (auto& s : req.shown)
-    if (s == "-") s = options.stdin_filename.empty() ? "<stdin>" : options.stdin_filename;
-  req.framework = options.framework;
+  for (size_t i = 0; i < found.files.size(); ++i) {
+    const std::string& f = found.files[i];
+    std::string name = f;
+    if (f == "-") name = options.stdin_filename.empty() ? "<stdin>" : options.stdin_filename;
+    FilePlan plan;
+    try {
+      plan = resolver->resolve(name);
+    } catch (const ConfigError& e) {
+      err << "migsafe: " << e.what() << "\n";
+      return 2;
+    }
+    if (!plan.excluded_by.empty()) {
+      if (found.named[i])
+        err << "migsafe: " << name << ": skipped: " << plan.config << " excludes it ("
+            << plan.excluded_by << ")\n";
+      continue;
+    }
+    req.files.push_back(f);
+    req.roots.push_back(found.roots[i]);
+    req.shown.push_back(name);
+    req.frameworks.push_back(plan.plan->settings().framework);
+    in.file_plans.push_back(std::move(plan));
+  }
   if (!options.since.empty()) {
     std::string where = found.files.empty() || found.files[0] == "-" ? "." : found.files[0];
     std::string e = changes_since(options.since, where, req.changes);
@@ -231,15 +247,16 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
   return 0;
 }
 
-// Replays every planned file in order (linting those the plan says to lint) and calls
-// `emit(planned, result, unknown statements, schema after the file)` for each. Each history's
-// catalog is updated in place by the files that commit to it; a down / undo / verify script
-// works on a copy.
+// Replays every planned file in order (linting those the plan says to lint, each with its own
+// config's rules) and calls `emit(planned, result, unknown statements, schema after the file)`
+// for each. Each history's catalog is updated in place by the files that commit to it; a down /
+// undo / verify script works on a copy.
 template <class Emit>
-void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, Emit emit) {
+void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
   std::vector<Catalog> state(in.plan.histories);
-  prepare_in_order(in.plan.files, plan.settings().pg_version, jobs, [&](size_t i, Prepared p) {
+  prepare_in_order(in.plan, in.file_plans, jobs, [&](size_t i, Prepared p) {
     const PlannedFile& pf = in.plan.files[i];
+    const LintPlan& plan = *in.file_plans[pf.input].plan;
     ReplayResult replay;
     FileResult r;
     if (!p.error.empty()) {
@@ -256,6 +273,7 @@ void replay_histories(const RunInputs& in, const LintPlan& plan, unsigned jobs, 
     LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
     r.file = p.shown;
+    if (pf.lint) apply_suppressions(r, plan);
     if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);
     emit(pf, r, replay.unknown, *working);
   });
@@ -269,22 +287,35 @@ bool same_file(const std::string& a, const std::string& b) {
 }  // namespace
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err) {
-  std::optional<LintPlan> plan;
-  try {
-    plan.emplace(options.settings, options.rules);
-  } catch (const std::invalid_argument& e) {
-    err << "migsafe: " << e.what() << " (see `migsafe rules`)\n";
-    return 2;
-  }
   RunInputs inputs;
   bool io_error = false;
   if (int rc = gather(options, inputs, io_error, err)) return rc;
 
-  // Never write the report over a file we were asked to lint.
-  for (const auto& f : inputs.plan.files) {
-    if (!options.output.empty() && f.path != "-" && same_file(f.path, options.output)) {
-      err << "migsafe: --output " << options.output << " is one of the files being checked\n";
+  std::optional<Baseline> baseline;
+  if (!options.baseline.empty()) {
+    try {
+      baseline.emplace(Baseline::load(options.baseline));
+    } catch (const std::exception& e) {
+      err << "migsafe: --baseline " << e.what() << "\n";
       return 2;
+    }
+  }
+  std::string write_dir;
+  if (!options.write_baseline.empty()) {
+    std::error_code ec;
+    write_dir = fs::absolute(options.write_baseline, ec).lexically_normal().parent_path().string();
+  }
+
+  // Never write the report or a baseline over a file we were asked to lint.
+  for (const PlannedFile& pf : inputs.plan.files) {
+    const std::string& f = pf.path;
+    if (f == "-") continue;
+    for (const auto& [flag, target] : {std::pair{"--output", &options.output},
+                                       std::pair{"--write-baseline", &options.write_baseline}}) {
+      if (!target->empty() && same_file(f, *target)) {
+        err << "migsafe: " << flag << " " << *target << " is one of the files being checked\n";
+        return 2;
+      }
     }
   }
 
@@ -312,20 +343,50 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
   unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   RunSummary summary;
   bool failed = false;
+  std::vector<bool> matched(baseline ? baseline->entries().size() : 0, false);
+  std::set<std::string> linted;  // baseline paths of the files checked
+  std::vector<BaselineEntry> written;
   reporter->begin();
-  replay_histories(inputs, *plan, jobs,
+  replay_histories(inputs, jobs,
                    [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>&,
                        const Catalog&) {
                      if (!pf.lint && r.error.empty()) return;  // schema context only
+                     if (!options.write_baseline.empty())
+                       for (auto& e : baseline_entries(r, baseline_path(pf.shown, write_dir)))
+                         written.push_back(std::move(e));
+                     if (baseline) {
+                       for (size_t m : baseline->apply(r, baseline_path(pf.shown, baseline->dir())))
+                         matched[m] = true;
+                       linted.insert(baseline_path(pf.shown, baseline->dir()));
+                     }
                      summary.add(r);
                      if (!r.error.empty()) {
                        err << "migsafe: " << r.error << "\n";
                        io_error = true;
                      }
                      for (const Finding& f : r.findings)
-                       if (fails(f.severity, options.fail_on)) failed = true;
+                       if (fails(f.severity, inputs.file_plans[pf.input].fail_on)) failed = true;
                      reporter->file(r);
                    });
+  if (baseline) {
+    summary.baseline = options.baseline;
+    for (size_t k = 0; k < matched.size(); ++k) {
+      if (matched[k]) continue;
+      const BaselineEntry& e = baseline->entries()[k];
+      // Stale: its file was checked and the finding is gone, or the file no longer exists.
+      // Entries for files this run did not check say nothing.
+      std::error_code fec;
+      if (linted.count(e.path) || !fs::exists(fs::path(baseline->dir()) / e.path, fec))
+        summary.stale_baseline.push_back(e);
+    }
+    if (!summary.stale_baseline.empty()) {
+      err << "migsafe: " << options.baseline << ": " << summary.stale_baseline.size() << " stale "
+          << (summary.stale_baseline.size() == 1 ? "entry" : "entries")
+          << " (the finding is gone; drop with --write-baseline " << options.baseline << "):\n";
+      for (const BaselineEntry& e : summary.stale_baseline)
+        err << "  " << e.path << ":" << e.line << ": " << e.rule << "\n";
+    }
+  }
   reporter->end(summary);
   if (!options.output.empty()) {
     file_out.close();
@@ -334,6 +395,18 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
       std::remove(tmp_output.c_str());
       return 2;
     }
+  }
+  if (!options.write_baseline.empty()) {
+    try {
+      write_baseline(options.write_baseline, written);
+    } catch (const std::exception& e) {
+      err << "migsafe: " << e.what() << "\n";
+      return 2;
+    }
+    err << "migsafe: wrote " << written.size() << " "
+        << (written.size() == 1 ? "finding" : "findings") << " to " << options.write_baseline
+        << "\n";
+    failed = false;  // every finding is now in the baseline
   }
   if (io_error) return 2;
   return failed ? 1 : 0;
@@ -410,13 +483,6 @@ nlohmann::json catalog_json(const Catalog& c) {
 }  // namespace
 
 int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err) {
-  std::optional<LintPlan> plan;
-  try {
-    plan.emplace(options.settings, options.rules);
-  } catch (const std::invalid_argument& e) {
-    err << "migsafe: " << e.what() << "\n";
-    return 2;
-  }
   RunInputs inputs;
   bool io_error = false;
   if (int rc = gather(options, inputs, io_error, err)) return rc;
@@ -431,7 +497,7 @@ int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err
   std::vector<History> histories(inputs.plan.histories);
   size_t statements = 0, unknowns = 0;
   replay_histories(
-      inputs, *plan, jobs,
+      inputs, jobs,
       [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>& unknown,
           const Catalog& after) {
         History& h = histories[pf.history];

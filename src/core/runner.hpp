@@ -1,8 +1,9 @@
-// `migsafe check`: discover files, plan their migration histories (framework, order, change
-// set), read and parse them on --jobs threads ahead of an in-order stage that replays each
-// history's schema and runs the rules, and feed the reporter in plan order as soon as each
-// file's turn comes (deterministic output; memory bounded by the files in flight plus one schema
-// per history). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
+// `migsafe check`: discover files, resolve each one's config, plan their migration histories
+// (framework, order, change set), read and parse them on --jobs threads ahead of an in-order
+// stage that replays each history's schema and runs the rules, then the filter stage (inline
+// suppressions and the baseline), and feed the reporter in plan order as soon as each file's
+// turn comes (deterministic output; memory bounded by the files in flight plus one schema per
+// history). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
 // I/O error.
 #pragma once
 
@@ -10,12 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "config/resolver.hpp"
 #include "core/linter.hpp"
 
 namespace migsafe {
-
-enum class FailOn { Error, Warning, Info, Never };
-bool parse_fail_on(std::string_view text, FailOn* out);
 
 struct CheckOptions {
   std::vector<std::string> paths;
@@ -24,11 +23,12 @@ struct CheckOptions {
   std::string output;          // empty: standard output
   std::string color = "auto";  // auto | always | never
   unsigned jobs = 0;           // 0: one per core
-  LintSettings settings;
-  RuleSelection rules;
-  FailOn fail_on = FailOn::Error;
-  std::string framework;             // "" = not set: detect per directory (also "auto")
-  std::string since;                 // --since GIT_REF: lint only what changed since it
+  std::string config;          // --config FILE for every path; empty: the nearest .migsafe.toml
+  CliOverrides flags;          // flags given on the command line win over config files
+  std::string framework;       // --framework; "" = not set (then the config's, if any)
+  std::string baseline;        // --baseline FILE: tolerate the findings it lists
+  std::string write_baseline;  // --write-baseline FILE: record the current findings
+  std::string since;           // --since GIT_REF: lint only what changed since it
   std::vector<std::string> changed;  // --changed FILE...: lint only these
   std::string stats;                 // --stats FILE: production table sizes
 };
@@ -38,8 +38,5 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
 // `migsafe schema`: replays the histories under `options.paths` and prints the catalog each
 // ends with, and every statement the catalog could not model ("text" or "json").
 int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err);
-
-// Whether a finding of severity `s` makes the run fail.
-bool fails(Severity s, FailOn level);
 
 }  // namespace migsafe

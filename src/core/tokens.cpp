@@ -152,4 +152,36 @@ size_t last_token_end(std::string_view text) {
   return 0;
 }
 
+namespace {
+
+void collect_comments(const std::string& sql, size_t base, std::vector<Span>& out) {
+  ScanResultOwner scan(sql.c_str());
+  if (scan.r.error) {
+    // Keep what comes before the token the scanner could not finish.
+    int cursor = scan.r.error->cursorpos;
+    size_t stop = cursor > 0 ? code_point_to_byte(sql, static_cast<size_t>(cursor - 1)) : 0;
+    if (stop > 0 && stop < sql.size()) collect_comments(sql.substr(0, stop), base, out);
+    return;
+  }
+  UnpackedScan unpacked(scan.r);
+  if (!unpacked.p) return;
+  for (size_t i = 0; i < unpacked.p->n_tokens; ++i) {
+    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
+    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
+      out.push_back(Span{base + static_cast<size_t>(t->start), base + static_cast<size_t>(t->end)});
+  }
+}
+
+}  // namespace
+
+std::vector<Span> scan_comments(std::string_view text, size_t base) {
+  std::string copy(text);
+  // A NUL byte would end the C string early; the parser reports it, the scanner reads past it.
+  for (char& c : copy)
+    if (c == '\0') c = ' ';
+  std::vector<Span> out;
+  collect_comments(copy, base, out);
+  return out;
+}
+
 }  // namespace migsafe

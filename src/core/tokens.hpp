@@ -51,4 +51,9 @@ class Tokens {
 // end the last statement of a file before a trailing comment.
 size_t last_token_end(std::string_view text);
 
+// The comments (`-- ...` to the end of the line, `/* ... */`) of `text`, which starts at file
+// offset `base`, found by PostgreSQL's scanner, so `--` inside a string is not a comment.
+// Where the scanner stops (an unterminated string or comment), the comments before that point.
+std::vector<Span> scan_comments(std::string_view text, size_t base);
+
 }  // namespace migsafe

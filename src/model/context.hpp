@@ -40,6 +40,9 @@ struct LintSettings {
   bool assume_in_transaction = false;
   // Schema known before this file (earlier migrations, the change set); copied per file.
   std::shared_ptr<const Catalog> base_catalog;
+  // The migration framework named by --framework or the config file's `framework` key (one of
+  // frameworks() in config/config.hpp); empty when not set.
+  std::string framework;
   // When not empty, replaces assume_in_transaction: the framework's transactions, in order.
   std::vector<TransactionSegment> transaction_segments{};
   // Instead of a copy: the history's own catalog, which this file's replay updates in place

@@ -13,9 +13,19 @@ std::unique_ptr<Reporter> make_text_reporter(std::ostream& out, const ReportOpti
 std::unique_ptr<Reporter> make_gcc_reporter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<Reporter> make_json_reporter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<Reporter> make_sarif_reporter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<Reporter> make_github_reporter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<Reporter> make_gitlab_reporter(std::ostream& out, const ReportOptions& options);
+std::unique_ptr<Reporter> make_junit_reporter(std::ostream& out, const ReportOptions& options);
 
 // A path as the user should see it: relative to base_dir when inside it, else unchanged.
 std::string display_path(const std::string& path, const std::string& base_dir);
+// GitHub workflow-command escaping: the message (data) and property values.
+std::string github_escape_data(std::string_view text);
+std::string github_escape_property(std::string_view text);
+// Text for XML 1.0 attributes (or element content): markup characters escaped, invalid UTF-8
+// and characters XML forbids replaced with U+FFFD; in attributes also quotes, and tabs and line
+// breaks become character references so that parsers keep them.
+std::string xml_escape(std::string_view text, bool attribute = true);
 // Collapses a message onto one line (for line-oriented formats).
 std::string one_line(std::string_view text);
 

@@ -16,6 +16,39 @@ json span_json(const SourceFile& file, Span s) {
   return json{{"start", position_json(file, s.begin)}, {"end", position_json(file, s.end)}};
 }
 
+json finding_json(const SourceFile& file, const std::string& path, const Finding& f) {
+  json j;
+  j["rule"] = f.rule;
+  j["severity"] = severity_name(f.severity);
+  j["message"] = f.message;
+  j["help"] = f.help;
+  j["docs"] = docs_url(f.rule);
+  j["path"] = path;
+  j["start"] = position_json(file, f.span.begin);
+  j["end"] = position_json(file, f.span.end);
+  j["statement"] = span_json(file, f.statement);
+  j["fingerprint"] = finding_fingerprint(file, path, f);
+  json fixes = json::array();
+  for (const Fix& fix : f.fixes) {
+    json edits = json::array();
+    for (const Edit& e : fix.edits) {
+      json ej = span_json(file, e.span);
+      ej["text"] = e.text;
+      edits.push_back(std::move(ej));
+    }
+    fixes.push_back(json{{"title", fix.title}, {"safe", fix.safe}, {"edits", std::move(edits)}});
+  }
+  j["fixes"] = std::move(fixes);
+  json related = json::array();
+  for (const Related& rel : f.related) {
+    json rj = span_json(file, rel.span);
+    rj["message"] = rel.message;
+    related.push_back(std::move(rj));
+  }
+  j["related"] = std::move(related);
+  return j;
+}
+
 class JsonReporter : public Reporter {
  public:
   JsonReporter(std::ostream& out, const ReportOptions& o) : out_(out), options_(o) {}
@@ -33,38 +66,14 @@ class JsonReporter : public Reporter {
     files_.push_back(std::move(entry));
     if (!r.file) return;
     for (const Finding& f : r.findings) {
-      json j;
-      j["rule"] = f.rule;
-      j["severity"] = severity_name(f.severity);
-      j["message"] = f.message;
-      j["help"] = f.help;
-      j["docs"] = docs_url(f.rule);
-      j["path"] = path;
-      j["start"] = position_json(*r.file, f.span.begin);
-      j["end"] = position_json(*r.file, f.span.end);
-      j["statement"] = span_json(*r.file, f.statement);
-      j["fingerprint"] = finding_fingerprint(*r.file, path, f);
-      json fixes = json::array();
-      for (const Fix& fix : f.fixes) {
-        json edits = json::array();
-        for (const Edit& e : fix.edits) {
-          json ej = span_json(*r.file, e.span);
-          ej["text"] = e.text;
-          edits.push_back(std::move(ej));
-        }
-        fixes.push_back(
-            json{{"title", fix.title}, {"safe", fix.safe}, {"edits", std::move(edits)}});
-      }
-      j["fixes"] = std::move(fixes);
-      json related = json::array();
-      for (const Related& rel : f.related) {
-        json rj = span_json(*r.file, rel.span);
-        rj["message"] = rel.message;
-        related.push_back(std::move(rj));
-      }
-      j["related"] = std::move(related);
+      json j = finding_json(*r.file, path, f);
       out_ << (first_ ? "\n    " : ",\n    ") << dump_json(j);
       first_ = false;
+    }
+    for (const SuppressedFinding& s : r.suppressed) {
+      json j = finding_json(*r.file, path, s.finding);
+      j["suppression"] = json{{"kind", suppression_kind_name(s.kind)}, {"reason", s.reason}};
+      suppressed_.push_back(std::move(j));
     }
   }
 
@@ -78,8 +87,26 @@ class JsonReporter : public Reporter {
                            {"errors", s.errors},
                            {"warnings", s.warnings},
                            {"infos", s.infos},
-                           {"unreadable", s.unreadable}})
-         << "\n}\n";
+                           {"unreadable", s.unreadable},
+                           {"suppressed", s.suppressed},
+                           {"baselined", s.baselined}});
+    out_ << ",\n  \"suppressed\": [";
+    for (size_t i = 0; i < suppressed_.size(); ++i)
+      out_ << (i ? ",\n    " : "\n    ") << dump_json(suppressed_[i]);
+    out_ << (suppressed_.empty() ? "]" : "\n  ]");
+    if (!s.baseline.empty()) {
+      json stale = json::array();
+      for (const BaselineEntry& e : s.stale_baseline)
+        stale.push_back(json{{"path", e.path},
+                             {"rule", e.rule},
+                             {"fingerprint", e.fingerprint},
+                             {"occurrence", e.occurrence},
+                             {"line", e.line},
+                             {"message", e.message}});
+      out_ << ",\n  \"baseline\": "
+           << dump_json(json{{"file", s.baseline}, {"matched", s.baselined}, {"stale", stale}});
+    }
+    out_ << "\n}\n";
     out_.flush();
   }
 
@@ -88,6 +115,7 @@ class JsonReporter : public Reporter {
   ReportOptions options_;
   bool first_ = true;
   std::vector<json> files_;
+  std::vector<json> suppressed_;
 };
 
 }  // namespace

@@ -10,6 +10,8 @@ void RunSummary::add(const FileResult& r) {
   statements += r.statements;
   if (!r.error.empty()) ++unreadable;
   if (!r.findings.empty()) ++files_with_findings;
+  for (const SuppressedFinding& s : r.suppressed)
+    ++(s.kind == SuppressedFinding::Kind::Baseline ? baselined : suppressed);
   for (const Finding& f : r.findings) {
     switch (f.severity) {
       case Severity::Error:
@@ -25,7 +27,8 @@ void RunSummary::add(const FileResult& r) {
   }
 }
 
-const std::vector<std::string_view> kReportFormats = {"text", "gcc", "json", "sarif"};
+const std::vector<std::string_view> kReportFormats = {"text",   "gcc",    "json", "sarif",
+                                                      "github", "gitlab", "junit"};
 
 std::unique_ptr<Reporter> make_reporter(std::string_view format, std::ostream& out,
                                         const ReportOptions& options) {
@@ -33,6 +36,9 @@ std::unique_ptr<Reporter> make_reporter(std::string_view format, std::ostream& o
   if (format == "gcc") return make_gcc_reporter(out, options);
   if (format == "json") return make_json_reporter(out, options);
   if (format == "sarif") return make_sarif_reporter(out, options);
+  if (format == "github") return make_github_reporter(out, options);
+  if (format == "gitlab") return make_gitlab_reporter(out, options);
+  if (format == "junit") return make_junit_reporter(out, options);
   return nullptr;
 }
 

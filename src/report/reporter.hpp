@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/baseline.hpp"
 #include "core/linter.hpp"
 
 namespace migsafe {
@@ -20,6 +21,11 @@ struct RunSummary {
   size_t warnings = 0;
   size_t infos = 0;
   size_t unreadable = 0;
+  size_t suppressed = 0;  // by comments (inline or file-level)
+  size_t baselined = 0;   // tolerated by --baseline
+  // With --baseline: the file, and its entries whose findings are gone.
+  std::string baseline;
+  std::vector<BaselineEntry> stale_baseline;
   void add(const FileResult& r);
 };
 

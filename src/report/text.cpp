@@ -55,10 +55,17 @@ class TextReporter : public Reporter {
     auto plural = [](size_t n, std::string_view word) {
       return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
     };
+    std::string filtered;
+    if (s.suppressed || s.baselined) {
+      std::vector<std::string> parts;
+      if (s.suppressed) parts.push_back(fmt::format("{} suppressed by comments", s.suppressed));
+      if (s.baselined) parts.push_back(fmt::format("{} in the baseline", s.baselined));
+      filtered = fmt::format("; {}", fmt::join(parts, ", "));
+    }
     if (s.errors + s.warnings + s.infos == 0) {
       out_ << style_.paint("migsafe:", "1") << " no problems found ("
            << fmt::format("{}, {}", plural(s.files, "file"), plural(s.statements, "statement"))
-           << ")\n";
+           << ")" << filtered << "\n";
       return;
     }
     std::vector<std::string> parts;
@@ -70,8 +77,9 @@ class TextReporter : public Reporter {
     if (s.infos)
       parts.push_back(style_.paint(plural(s.infos, "note"), severity_color(Severity::Info)));
     out_ << style_.paint("migsafe:", "1") << " " << fmt::format("{}", fmt::join(parts, ", "))
-         << fmt::format(" in {} of {} ({})\n", s.files_with_findings, plural(s.files, "file"),
-                        plural(s.statements, "statement"));
+         << fmt::format(" in {} of {} ({})", s.files_with_findings, plural(s.files, "file"),
+                        plural(s.statements, "statement"))
+         << filtered << "\n";
   }
 
  private:
