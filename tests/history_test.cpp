@@ -123,8 +123,11 @@ TEST_F(History, FlywayOrderTransactionsAndReplayAcrossFiles) {
   EXPECT_TRUE(rules_in(hits, "db/V11__index.sql").empty());
   EXPECT_TRUE(rules_in(hits, "db/V12__idx2.sql").empty());
   EXPECT_TRUE(find(hits, "db/notes.sql", "migration-naming"));
-  // The undo script runs after V2: narrowing back to varchar(50) is a real rewrite.
-  EXPECT_TRUE(find(hits, "db/U2__widen.sql", "changing-column-type"));
+  // The undo script is linted on its own (no history schema): the column's type is unknown there,
+  // so the change may rewrite.
+  const Hit* undo = find(hits, "db/U2__widen.sql", "changing-column-type");
+  ASSERT_TRUE(undo);
+  EXPECT_NE(undo->message.find("not known"), std::string::npos) << undo->message;
 }
 
 TEST_F(History, TheConfigFileNamesTheFramework) {

@@ -250,7 +250,7 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
 // Replays every planned file in order (linting those the plan says to lint, each with its own
 // config's rules) and calls `emit(planned, result, unknown statements, schema after the file)`
 // for each. Each history's catalog is updated in place by the files that commit to it; a down /
-// undo / verify script works on a copy.
+// undo / verify script works on an empty one of its own.
 template <class Emit>
 void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
   std::vector<Catalog> state(in.plan.histories);
@@ -264,12 +264,11 @@ void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
       emit(pf, r, replay.unknown, state[pf.history]);
       return;
     }
+    // A down / undo / revert / verify script does not change the history, and copying the
+    // history's schema for each one would make a long golang-migrate history quadratic: it is
+    // linted on its own, like a lone file (it sees what it creates itself).
     Catalog scratch;
-    Catalog* working = &state[pf.history];
-    if (!pf.commit) {
-      scratch = state[pf.history];
-      working = &scratch;
-    }
+    Catalog* working = pf.commit ? &state[pf.history] : &scratch;
     LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
     r.file = p.shown;
