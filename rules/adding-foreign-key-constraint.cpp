@@ -76,18 +76,25 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
       f.references->conname && *f.references->conname
           ? quote_ident(f.references->conname)
           : quote_ident(t->table.name + "_" + (def->colname ? def->colname : "") + "_fkey");
+  // What the recipe's steps take, from the lock model.
+  std::string add_not_valid =
+      fmt::format("ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY ({}) {} NOT VALID", t->table_sql,
+                  name, col, sql_text(c, *clause));
+  AlternativeLocks add = alternative_locks(c.ctx(), {add_not_valid});
+  AlternativeLocks validate = alternative_locks(
+      c.ctx(),
+      {add_not_valid, fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t->table_sql, name)});
   finding.help(fmt::format(
       "PostgreSQL validates an inline REFERENCES because the new column has a default. Add the "
-      "column without REFERENCES, add the foreign key NOT "
-      "VALID (SHARE ROW EXCLUSIVE on both tables, only for a catalog update), and validate it in "
-      "a separate transaction: VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE on {0} and ROW "
-      "SHARE on {1}, which block neither reads nor writes:\n"
+      "column without REFERENCES, add the foreign key NOT VALID ({6}, only for a catalog "
+      "update), and validate it in a separate transaction: VALIDATE CONSTRAINT takes {7}, which "
+      "{8}:\n"
       "  ALTER TABLE {0} {2};\n"
       "  ALTER TABLE {0} ADD CONSTRAINT {3} FOREIGN KEY ({4}) {5} NOT VALID;\n"
       "  -- commit; then, in a separate transaction:\n"
       "  ALTER TABLE {0} VALIDATE CONSTRAINT {3};",
       t->table_sql, referenced.display(), sql_text_without(c, span, {*fk}), name, col,
-      sql_text(c, *clause)));
+      sql_text(c, *clause), add.takes, validate.takes, validate.blocks));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__AlterTableCmd>(visit)}}};

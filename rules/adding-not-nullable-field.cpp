@@ -57,24 +57,29 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
           : fmt::format("  ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID;\n",
                         table, check, col);
   int pg = c.ctx().pg_version();
+  // What VALIDATE takes, from the lock model (after the recipe's ADD ... NOT VALID).
+  std::vector<std::string> steps;
+  if (!pending)
+    steps.push_back(fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                                table, check, col));
+  steps.push_back(fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table, check));
+  AlternativeLocks validate = alternative_locks(c.ctx(), steps);
   if (pg < 12) {
     finding.help(fmt::format(
         "On PostgreSQL {0} the scan cannot be avoided: SET NOT NULL reads every row even when a "
         "validated CHECK ({1} IS NOT NULL) exists (PostgreSQL 12 added that shortcut). Keep a "
-        "validated CHECK constraint instead of NOT NULL; VALIDATE takes SHARE UPDATE EXCLUSIVE, "
-        "which blocks neither reads nor writes:\n"
+        "validated CHECK constraint instead of NOT NULL; VALIDATE takes {5}, which {6}:\n"
         "{2}"
         "  -- commit; then, in a separate transaction:\n"
         "  ALTER TABLE {3} VALIDATE CONSTRAINT {4};\n"
         "After upgrading to PostgreSQL 12 or later, SET NOT NULL uses that constraint and skips "
         "the scan.",
-        pg, col, add_check, table, check));
+        pg, col, add_check, table, check, validate.takes, validate.blocks));
     return;
   }
   finding.help(fmt::format(
       "Prove the column has no NULLs with a CHECK constraint first: VALIDATE CONSTRAINT reads the "
-      "rows under SHARE UPDATE EXCLUSIVE (reads and writes continue), and SET NOT NULL then skips "
-      "its scan{0}:\n"
+      "rows under {5}, which {6}, and SET NOT NULL then skips its scan{0}:\n"
       "{1}"
       "  -- commit; then, in a separate transaction:\n"
       "  ALTER TABLE {2} VALIDATE CONSTRAINT {3};\n"
@@ -83,7 +88,7 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
       pending
           ? fmt::format(" ({} already exists, added NOT VALID, but is not validated yet)", check)
           : std::string(),
-      add_check, table, check, col));
+      add_check, table, check, col, validate.takes, validate.blocks));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__AlterTableCmd>(visit)}}};

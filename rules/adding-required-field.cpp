@@ -84,9 +84,13 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
                      "  -- PostgreSQL {} scans for SET NOT NULL whatever constraints exist: keep "
                      "the validated CHECK instead of NOT NULL until you upgrade to 12+.",
                      pg);
+  AlternativeLocks validate = alternative_locks(
+      c.ctx(), {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
+                            table, check, col),
+                fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", table, check)});
   finding.help(fmt::format(
       "{0} it nullable, backfill it in batches, and prove it NOT NULL with a CHECK constraint "
-      "validated under SHARE UPDATE EXCLUSIVE (reads and writes continue):\n"
+      "validated under {6}, which {7}:\n"
       "  ALTER TABLE {1} {2};\n"
       "  -- backfill in batches, each in its own transaction:\n"
       "  UPDATE {1} SET {3} = ... WHERE {3} IS NULL AND <key range>;\n"
@@ -94,7 +98,8 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
       "  -- commit; then, in a separate transaction:\n"
       "  ALTER TABLE {1} VALIDATE CONSTRAINT {4};\n"
       "{5}",
-      constant_default, table, nullable, col, check, not_null_step));
+      constant_default, table, nullable, col, check, not_null_step, validate.takes,
+      validate.blocks));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__AlterTableCmd>(visit)}}};

@@ -38,16 +38,22 @@ std::string not_null_steps(const Check& c, const AlterTarget& t,
   return not_null_recipe(t.table_sql, nullable, c.ctx().pg_version());
 }
 
-std::string attach_steps(const std::string& table, const std::string& name,
+std::string attach_steps(const Check& c, const std::string& table, const std::string& name,
                          const std::string& columns) {
+  std::string build =
+      fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {0} ON {1} ({2})", name, table, columns);
+  std::string attach =
+      fmt::format("ALTER TABLE {1} ADD CONSTRAINT {0} PRIMARY KEY USING INDEX {0}", name, table);
+  // What the two steps take, from the lock model.
+  AlternativeLocks build_locks = alternative_locks(c.ctx(), {build});
+  AlternativeLocks attach_locks = alternative_locks(c.ctx(), {build, attach});
   return fmt::format(
-      "  CREATE UNIQUE INDEX CONCURRENTLY {0} ON {1} ({2});  -- outside a transaction block\n"
-      "  ALTER TABLE {1} ADD CONSTRAINT {0} PRIMARY KEY USING INDEX {0};\n"
-      "CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, so reads and writes continue; "
-      "attaching the index takes ACCESS EXCLUSIVE only briefly, and without a scan when every key "
-      "column is already NOT NULL. If the build fails it leaves an INVALID index: drop it with "
-      "DROP INDEX CONCURRENTLY and run it again.",
-      name, table, columns);
+      "  {0};  -- outside a transaction block\n"
+      "  {1};\n"
+      "CREATE INDEX CONCURRENTLY takes {2}, which {3}; attaching the index takes {4} only "
+      "briefly, and without a scan when every key column is already NOT NULL. If the build fails "
+      "it leaves an INVALID index: drop it with DROP INDEX CONCURRENTLY and run it again.",
+      build, attach, build_locks.takes, build_locks.blocks, attach_locks.takes);
 }
 
 void add_constraint(const PgQuery__AlterTableCmd& cmd, const PgQuery__Constraint& con,
@@ -68,7 +74,7 @@ void add_constraint(const PgQuery__AlterTableCmd& cmd, const PgQuery__Constraint
   finding.help(fmt::format(
       "{}uild the unique index without blocking, then attach it:\n{}{}",
       not_null.empty() ? "B" : "Prove the key columns NOT NULL with validated CHECK constraints, b",
-      not_null, attach_steps(table, name, columns)));
+      not_null, attach_steps(c, table, name, columns)));
 }
 
 void add_column(const PgQuery__AlterTableCmd& cmd, const PgQuery__ColumnDef& def,
@@ -110,7 +116,7 @@ void add_column(const PgQuery__AlterTableCmd& cmd, const PgQuery__ColumnDef& def
       "  UPDATE {0} SET {2} = ... WHERE {2} IS NULL AND <key range>;\n"
       "{3}{4}",
       table, sql_text_without(c, span, holes), col,
-      not_null_recipe(table, {column}, c.ctx().pg_version()), attach_steps(table, name, col)));
+      not_null_recipe(table, {column}, c.ctx().pg_version()), attach_steps(c, table, name, col)));
 }
 
 void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {

@@ -24,6 +24,23 @@ const RuleMeta kMeta{
 void report(Check& c, std::string_view what) {
   const FileContext& ctx = c.ctx();
   std::string error = fmt::format("ERROR: {} cannot run inside a transaction block", what);
+  if (ctx.in_routine()) {
+    // A DO block or routine is not a top-level statement: PostgreSQL refuses it there even
+    // outside a transaction block (after checking for one first).
+    bool block = ctx.in_explicit_transaction() || ctx.in_assumed_transaction();
+    if (!block) error = fmt::format("ERROR: {} cannot be executed from a function", what);
+    auto finding = c.report(
+        c.statement_span(),
+        fmt::format("{} inside a DO block or routine fails: PostgreSQL rejects it with \"{}\", "
+                    "so the migration stops here",
+                    what, error));
+    finding.help(fmt::format(
+        "Run the {} as a statement of its own at the top level of the migration, outside the DO "
+        "block or routine and outside any transaction block. Use IF NOT EXISTS / IF EXISTS "
+        "instead of the block's conditions so that it can run again.",
+        what));
+    return;
+  }
   if (ctx.in_explicit_transaction()) {
     auto finding = c.report(
         c.statement_span(),

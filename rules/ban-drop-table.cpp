@@ -2,6 +2,8 @@
 // rows are gone for good.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/check.hpp"
 #include "core/node_util.hpp"
 #include "model/catalog.hpp"
@@ -56,6 +58,9 @@ void visit(const PgQuery__DropStmt& s, Check& c) {
   std::string mode;
   for (const RelationLock& l : c.effect().locks) {
     if (l.is_new || l.relation.empty() || blocked_traffic(l.mode).empty()) continue;
+    // Its indexes and sequences go with the table; the tables matter.
+    if (l.role == RelationRole::Indexes || l.role == RelationRole::Sequence) continue;
+    if (std::find(blocked.begin(), blocked.end(), l.relation.display()) != blocked.end()) continue;
     blocked.push_back(l.relation.display());
     if (mode.empty()) mode = fmt::format("{} lock", lock_name(l.mode));
   }

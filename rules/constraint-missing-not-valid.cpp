@@ -50,10 +50,13 @@ std::string suggested_name(const AlterTarget& t, const PgQuery__Constraint& con)
   return quote_ident(name + "_check");
 }
 
-// What VALIDATE CONSTRAINT of a foreign key also takes on the referenced table.
-std::string referenced_lock(Check& c, const PgQuery__Constraint& con) {
-  if (con.contype != PG_QUERY__CONSTR_TYPE__CONSTR_FOREIGN) return "";
-  return fmt::format(" and ROW SHARE on {}", c.ctx().resolve(con.pktable).display());
+// What the recipe's VALIDATE CONSTRAINT takes, from the lock model: the constraint added NOT
+// VALID first, then validated.
+AlternativeLocks validate_locks(Check& c, const AlterTarget& t, const std::string& add,
+                                const std::string& name) {
+  return alternative_locks(
+      c.ctx(), {fmt::format("ALTER TABLE {} {} NOT VALID", t.table_sql, add),
+                fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t.table_sql, name)});
 }
 
 std::string validate_steps(const AlterTarget& t, const std::string& add, const std::string& name) {
@@ -86,12 +89,12 @@ void add_constraint(const PgQuery__AlterTableCmd& cmd, const PgQuery__Constraint
   std::string add = sql_text(c, span);
   if (named) {
     std::string name = quote_ident(con.conname);
+    AlternativeLocks alt = validate_locks(c, t, add, name);
     finding.help(fmt::format(
         "Add the constraint NOT VALID: the lock is then held only briefly and existing rows are "
         "not checked (new rows are). Then validate it in a separate transaction; VALIDATE "
-        "CONSTRAINT takes SHARE UPDATE EXCLUSIVE on {}{}, which blocks neither reads nor "
-        "writes:\n{}",
-        t.table_sql, referenced_lock(c, con), validate_steps(t, add, name)));
+        "CONSTRAINT takes {}, which {}:\n{}",
+        alt.takes, alt.blocks, validate_steps(t, add, name)));
     Fix fix;
     fix.title = "Add NOT VALID and validate in a separate statement";
     // Inside a transaction block the VALIDATE would still run under the ADD's lock.
@@ -112,14 +115,14 @@ void add_constraint(const PgQuery__AlterTableCmd& cmd, const PgQuery__Constraint
     std::string name = suggested_name(t, con);
     const char* keyword = con.contype == PG_QUERY__CONSTR_TYPE__CONSTR_CHECK ? "check" : "foreign";
     std::string body = sql_text(c, from_word(c, span, keyword).value_or(span));
+    std::string named_add = fmt::format("ADD CONSTRAINT {} {}", name, body);
+    AlternativeLocks validate = validate_locks(c, t, named_add, name);
     finding.help(fmt::format(
         "Name the constraint, add it NOT VALID (the lock is then held only briefly and existing "
         "rows are not checked), and validate it in a separate transaction: VALIDATE CONSTRAINT "
-        "takes SHARE UPDATE EXCLUSIVE on {}{}, which blocks neither reads nor writes. No "
-        "automatic fix is offered because the name PostgreSQL generates for an unnamed constraint "
-        "cannot be known reliably here:\n{}",
-        t.table_sql, referenced_lock(c, con),
-        validate_steps(t, fmt::format("ADD CONSTRAINT {} {}", name, body), name)));
+        "takes {}, which {}. No automatic fix is offered because the name PostgreSQL generates "
+        "for an unnamed constraint cannot be known reliably here:\n{}",
+        validate.takes, validate.blocks, validate_steps(t, named_add, name)));
   }
 }
 
@@ -151,13 +154,15 @@ void inline_check(const PgQuery__AlterTableCmd& cmd, const PgQuery__ColumnDef& d
           ? quote_ident(f.check->conname)
           : quote_ident(t.table.name + "_" + (def.colname ? def.colname : "") + "_check");
   std::string body = sql_text(c, from_word(c, *check, "check").value_or(*check));
+  std::string named_add = fmt::format("ADD CONSTRAINT {} {}", name, body);
+  AlternativeLocks validate = validate_locks(c, t, named_add, name);
   finding.help(fmt::format(
       "Add the column without the CHECK, then add the constraint NOT VALID (a brief lock; "
-      "existing rows are not checked) and validate it in a separate transaction (SHARE UPDATE "
-      "EXCLUSIVE: reads and writes continue):\n"
+      "existing rows are not checked) and validate it in a separate transaction (VALIDATE takes "
+      "{}, which {}):\n"
       "  ALTER TABLE {} {};\n{}",
-      t.table_sql, sql_text_without(c, span, {*check}),
-      validate_steps(t, fmt::format("ADD CONSTRAINT {} {}", name, body), name)));
+      validate.takes, validate.blocks, t.table_sql, sql_text_without(c, span, {*check}),
+      validate_steps(t, named_add, name)));
 }
 
 void validate_in_same_transaction(const PgQuery__AlterTableCmd& cmd, const AlterTarget& t,
@@ -187,18 +192,16 @@ void validate_in_same_transaction(const PgQuery__AlterTableCmd& cmd, const Alter
                   "ADD took {} and keeps {} until COMMIT, so {} stay blocked while VALIDATE "
                   "reads every row",
                   name, locks_phrase(locks), locks.size() > 1 ? "them" : "it", blocked));
+  // On its own (the constraint already added), VALIDATE takes what the model says now.
+  AlternativeLocks validate = alternative_locks(
+      ctx, {fmt::format("ALTER TABLE {} VALIDATE CONSTRAINT {}", t.table_sql, name)});
   finding.help(fmt::format(
       "Commit after the ADD CONSTRAINT ... NOT VALID and run the VALIDATE in a transaction of its "
       "own (a separate migration when your tool wraps each file in one transaction). On its own, "
-      "VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE on {}{}, which blocks neither reads nor "
-      "writes:\n"
+      "VALIDATE CONSTRAINT takes {}, which {}:\n"
       "  -- commit; then, in a separate transaction:\n"
       "  ALTER TABLE {} VALIDATE CONSTRAINT {};",
-      t.table_sql,
-      info->kind == ConstraintKind::ForeignKey
-          ? fmt::format(" and ROW SHARE on {}", info->references.display())
-          : std::string(),
-      t.table_sql, name));
+      validate.takes, validate.blocks, t.table_sql, name));
   finding.related(add->where,
                   fmt::format("{} was added NOT VALID here; its lock is still held", name));
 }

@@ -33,16 +33,22 @@ std::string index_options(const PgQuery__Constraint& con) {
   return out;
 }
 
-std::string recipe(const std::string& table, const std::string& name, const std::string& columns,
-                   const std::string& options) {
+std::string recipe(const Check& c, const std::string& table, const std::string& name,
+                   const std::string& columns, const std::string& options) {
+  std::string build = fmt::format("CREATE UNIQUE INDEX CONCURRENTLY {0} ON {1} ({2}){3}", name,
+                                  table, columns, options);
+  std::string attach =
+      fmt::format("ALTER TABLE {1} ADD CONSTRAINT {0} UNIQUE USING INDEX {0}", name, table);
+  // What the two steps take, from the lock model.
+  AlternativeLocks build_locks = alternative_locks(c.ctx(), {build});
+  AlternativeLocks attach_locks = alternative_locks(c.ctx(), {build, attach});
   return fmt::format(
-      "  CREATE UNIQUE INDEX CONCURRENTLY {0} ON {1} ({2}){3};  -- outside a transaction block\n"
-      "  ALTER TABLE {1} ADD CONSTRAINT {0} UNIQUE USING INDEX {0};\n"
-      "CREATE INDEX CONCURRENTLY takes SHARE UPDATE EXCLUSIVE, so reads and writes continue; "
-      "attaching the finished index takes ACCESS EXCLUSIVE only briefly, without a scan. If the "
-      "build fails (duplicate values), it leaves an INVALID index: drop it with DROP INDEX "
-      "CONCURRENTLY, fix the data and run it again.",
-      name, table, columns, options);
+      "  {0};  -- outside a transaction block\n"
+      "  {1};\n"
+      "CREATE INDEX CONCURRENTLY takes {2}, which {3}; attaching the finished index takes {4} "
+      "only briefly, without a scan. If the build fails (duplicate values), it leaves an INVALID "
+      "index: drop it with DROP INDEX CONCURRENTLY, fix the data and run it again.",
+      build, attach, build_locks.takes, build_locks.blocks, attach_locks.takes);
 }
 
 void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
@@ -85,7 +91,7 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
                           named ? "ADD CONSTRAINT " + name : std::string("ADD"), columns,
                           lock_name(t->lock->mode), table, blocked, table));
     finding.help("Build the index first without blocking, then attach it:\n" +
-                 recipe(table, name, columns, index_options(*con)));
+                 recipe(c, table, name, columns, index_options(*con)));
     return;
   }
   std::string col = quote_ident(def->colname);
@@ -107,7 +113,7 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
   finding.help(fmt::format(
       "Add the column without UNIQUE, build the index without blocking, then attach it:\n"
       "  ALTER TABLE {} {};\n{}",
-      table, sql_text_without(c, span, holes), recipe(table, name, col, options)));
+      table, sql_text_without(c, span, holes), recipe(c, table, name, col, options)));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__AlterTableCmd>(visit)}}};

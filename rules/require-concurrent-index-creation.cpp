@@ -2,6 +2,7 @@
 // whole index is built.
 #include <fmt/format.h>
 
+#include "core/alter_util.hpp"
 #include "core/check.hpp"
 
 namespace migsafe {
@@ -31,18 +32,22 @@ void visit(const PgQuery__IndexStmt& s, Check& c) {
                fmt::format("CREATE INDEX takes a {} lock on {}: {} are blocked until the "
                            "index is built, which reads the whole table",
                            lock_name(lock->mode), table, blocked_traffic(lock->mode)));
+  AlternativeLocks alt =
+      alternative_locks(c.ctx(), {fmt::format("CREATE INDEX CONCURRENTLY ON {} (id)", table)});
   finding.help(fmt::format(
       "Build it with CREATE INDEX CONCURRENTLY in its own migration step, outside any transaction "
-      "block: it takes SHARE UPDATE EXCLUSIVE on {}, so reads and writes continue. If it fails it "
-      "leaves an INVALID index; drop that with DROP INDEX CONCURRENTLY and run it again.",
-      table));
+      "block: it takes {}, which {}. If it fails it leaves an INVALID index; drop that with DROP "
+      "INDEX CONCURRENTLY and run it again.",
+      alt.takes, alt.blocks));
   if (auto kw = c.tokens().find_word(c.statement_span().begin, "index")) {
     Fix fix;
     fix.title = "Add CONCURRENTLY";
     // CONCURRENTLY inside a transaction block fails at run time, so the edit alone is only
     // safe when the statement already runs outside one.
     fix.safe = !c.ctx().in_transaction();
-    if (!fix.safe) fix.title += " (and move the statement out of its transaction block)";
+    if (!fix.safe)
+      fix.title += c.ctx().in_routine() ? " (and move the statement out of the DO block or routine)"
+                                        : " (and move the statement out of its transaction block)";
     fix.edits.push_back(Edit{Span{kw->end, kw->end}, " CONCURRENTLY"});
     finding.fix(std::move(fix));
   }

@@ -2,6 +2,7 @@
 // of the table wait while it queues behind running transactions and until it commits.
 #include <fmt/format.h>
 
+#include "core/alter_util.hpp"
 #include "core/check.hpp"
 
 namespace migsafe {
@@ -57,13 +58,14 @@ void visit(const PgQuery__DropStmt& s, Check& c) {
   std::string statements;
   for (const std::string& idx : indexes)
     statements += fmt::format("{}DROP INDEX CONCURRENTLY {};", statements.empty() ? "" : " ", idx);
+  AlternativeLocks alt = alternative_locks(
+      c.ctx(), {fmt::format("DROP INDEX CONCURRENTLY {}", indexes.empty() ? "i" : indexes[0])});
   finding.help(fmt::format(
       "Drop {} with `{}` in a migration step of its own, outside any transaction block: that "
-      "takes SHARE UPDATE EXCLUSIVE, so reads and writes of {} continue. DROP INDEX "
-      "CONCURRENTLY drops one index per statement and does not support CASCADE{}. An index that "
-      "backs a PRIMARY KEY, UNIQUE or EXCLUDE constraint cannot be dropped with DROP INDEX at "
-      "all; that takes ALTER TABLE ... DROP CONSTRAINT.",
-      several ? "them" : "it", statements, where,
+      "takes {}, which {}. DROP INDEX CONCURRENTLY drops one index per statement and does not "
+      "support CASCADE{}. An index that backs a PRIMARY KEY, UNIQUE or EXCLUDE constraint cannot "
+      "be dropped with DROP INDEX at all; that takes ALTER TABLE ... DROP CONSTRAINT.",
+      several ? "them" : "it", statements, alt.takes, alt.blocks,
       cascade ? ": drop the dependent objects explicitly first" : ""));
 
   if (auto kw = c.tokens().find_word(c.statement_span().begin, "index")) {
@@ -72,7 +74,9 @@ void visit(const PgQuery__DropStmt& s, Check& c) {
     // Each of these makes the edited statement fail at run time.
     bool in_tx = c.ctx().in_transaction();
     fix.safe = !in_tx && !several && !cascade;
-    if (in_tx) fix.title += " (and move the statement out of its transaction block)";
+    if (in_tx)
+      fix.title += c.ctx().in_routine() ? " (and move the statement out of the DO block or routine)"
+                                        : " (and move the statement out of its transaction block)";
     if (several) fix.title += " (and split it into one DROP INDEX per index)";
     if (cascade) fix.title += " (and remove CASCADE)";
     fix.edits.push_back(Edit{Span{kw->end, kw->end}, " CONCURRENTLY"});

@@ -88,7 +88,10 @@ void statement(Check& c) {
       "with a pause. statement_timeout does not replace it: it also limits how long the "
       "statement may work, and is usually far longer than any acceptable wait.",
       set,
-      ctx.in_explicit_transaction()
+      ctx.in_routine()
+          ? "in the DO block or routine right before this statement (SET LOCAL lasts until the "
+            "transaction ends), or a plain SET before the block or call"
+      : ctx.in_explicit_transaction()
           ? "right after the BEGIN (SET LOCAL lasts until the transaction ends)"
       : in_tx ? "at the start of the migration (SET LOCAL lasts until the tool's transaction ends)"
               : "at the start of the migration (it lasts for the rest of the session)",

@@ -61,6 +61,21 @@ void statement(Check& c) {
   const ProtobufCMessage* m = unwrap(c.statement().node);
   if (!m || concurrent_index_command(m) || !c.effect().no_transaction_block) return;
   std::string what = describe(c.statement().node, ctx.pg_version());
+  if (ctx.in_routine()) {
+    // A DO block or routine is not a top-level statement: refused even outside a transaction.
+    bool block = ctx.in_explicit_transaction() || ctx.in_assumed_transaction();
+    auto finding = c.report(
+        c.statement_span(),
+        fmt::format("{} inside a DO block or routine fails: PostgreSQL rejects it (\"cannot {}\"), "
+                    "so the migration stops here",
+                    what,
+                    block ? "run inside a transaction block" : "be executed from a function"));
+    finding.help(fmt::format(
+        "Run the {} as a statement of its own at the top level of the migration, outside the DO "
+        "block or routine and outside any transaction block, and make it safe to run again.",
+        what));
+    return;
+  }
   if (ctx.in_explicit_transaction()) {
     auto finding = c.report(
         c.statement_span(),

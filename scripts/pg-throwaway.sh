@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start or stop a throwaway PostgreSQL cluster from the Debian server package: initdb into a
 # temporary directory, run as the `postgres` user when we are root, unix socket only (no TCP
-# listener at all), trust auth. Prints the socket directory on start.
+# listener at all), trust auth. Prints the socket directory on start. DIR/tablespace is an empty
+# directory the server owns, for tests that need CREATE TABLESPACE.
 #
 #   scripts/pg-throwaway.sh start DIR   -> prints DIR (the socket directory); data in DIR/data
 #   scripts/pg-throwaway.sh stop DIR    -> stops the server and removes DIR
@@ -31,8 +32,8 @@ dir=${2:-}
 case "$cmd" in
   start)
     bindir=$(find_bindir) || { echo "no PostgreSQL server binaries (initdb, pg_ctl) found" >&2; exit 3; }
-    mkdir -p "$dir"
-    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir"
+    mkdir -p "$dir" "$dir/tablespace"
+    [[ $(id -u) -eq 0 ]] && chown postgres: "$dir" "$dir/tablespace"
     as_owner "$bindir/initdb" -D "$dir/data" -A trust -U postgres --no-sync -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     as_owner "$bindir/pg_ctl" -D "$dir/data" -w -t 60 -l "$dir/server.log" \

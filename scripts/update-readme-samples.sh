@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the output samples in README.md (between <!-- samples:begin --> and
-# <!-- samples:end -->, and the CI formats between <!-- ci-samples:begin --> and
-# <!-- ci-samples:end -->) by running the real binary; tests/readme_test.cpp fails when they drift.
+# <!-- samples:end -->, the CI formats between <!-- ci-samples:begin --> and <!-- ci-samples:end -->,
+# and `migsafe locks` / `migsafe trace` between <!-- locks-samples:begin/end -->) by running the
+# real binary; tests/readme_test.cpp fails when they drift (trace timings and the server version
+# aside).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${MIGSAFE_BIN:-build/migsafe}
@@ -45,10 +47,30 @@ file=examples/unsafe/V2__index_orders_by_date.sql
     echo "\`\`\`"
   done
 } > /tmp/migsafe-ci-samples.md
+# `migsafe locks` and `migsafe trace` (the trace needs the postgresql server package).
+locks_file=examples/unsafe/V6__order_priority.sql
+{
+  echo "\`$locks_file\`:"
+  echo
+  echo "\`\`\`sql"
+  cat "$locks_file"
+  echo "\`\`\`"
+  echo
+  echo "\`\`\`"
+  echo "\$ migsafe locks $locks_file"
+  "$bin" locks "$locks_file"
+  echo "\`\`\`"
+  echo
+  echo "\`\`\`"
+  echo "\$ migsafe trace $locks_file"
+  "$bin" trace "$locks_file" || true
+  echo "\`\`\`"
+} > /tmp/migsafe-locks-samples.md
 python3 - <<'PY'
 text = open("README.md", encoding="utf-8").read()
 for name, sample_file in (("samples", "/tmp/migsafe-samples.md"),
-                          ("ci-samples", "/tmp/migsafe-ci-samples.md")):
+                          ("ci-samples", "/tmp/migsafe-ci-samples.md"),
+                          ("locks-samples", "/tmp/migsafe-locks-samples.md")):
     b, e = "<!-- %s:begin -->\n" % name, "<!-- %s:end -->" % name
     i, j = text.index(b), text.index(e)
     sample = open(sample_file, encoding="utf-8").read()

@@ -116,6 +116,16 @@ std::string slurp(const std::string& path) {
 }
 }  // namespace
 
+bool postgres_server_available() {
+  namespace fs = std::filesystem;
+  if (const char* dir = std::getenv("MIGSAFE_PG_BINDIR"))
+    return fs::exists(fs::path(dir) / "initdb");
+  std::error_code ec;
+  for (const auto& v : fs::directory_iterator("/usr/lib/postgresql", ec))
+    if (fs::exists(v.path() / "bin" / "initdb")) return true;
+  return false;
+}
+
 CommandResult run_migsafe(const std::string& args, const std::string& input,
                           const std::string& prefix) {
   namespace fs = std::filesystem;

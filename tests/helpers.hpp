@@ -58,4 +58,8 @@ class TempDir {
 // Single-quotes `s` for the shell.
 std::string q(const std::string& s);
 
+// Whether PostgreSQL server binaries (initdb) are installed, as scripts/pg-throwaway.sh finds
+// them: tests that need a real server skip loudly without.
+bool postgres_server_available();
+
 }  // namespace migsafe::test

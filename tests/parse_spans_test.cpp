@@ -27,5 +27,16 @@ TEST(ParseSpans, StatementsAroundASyntaxErrorKeepTheirSemicolon) {
             (std::vector<std::string>{"SELECT 1;", "SELECT 3;", "SELECT 4"}));
 }
 
+TEST(ParseSpans, AnUnclosedParenthesisAtTheEndIsASyntaxError) {
+  // The scanner's split drops a last statement whose parentheses are still open; it must still
+  // be reported, not silently skipped.
+  std::string sql = "SELECT 1;\nCREATE INDEX ON t (x";
+  ParsedFile parsed = parse_sql(sql);
+  ASSERT_EQ(parsed.errors.size(), 1u);
+  EXPECT_EQ(parsed.errors[0].offset, sql.size());
+  EXPECT_EQ(parsed.errors[0].statement.begin, sql.find("CREATE"));
+  EXPECT_EQ(statement_texts(sql), (std::vector<std::string>{"SELECT 1;"}));
+}
+
 }  // namespace
 }  // namespace migsafe::test

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -102,6 +103,42 @@ TEST(Readme, ConfigExamplesParse) {
   } catch (const ConfigError& e) {
     EXPECT_EQ("migsafe: " + std::string(e.what()) + "\n", m[0].str().substr(1));
   }
+}
+
+// The `migsafe locks` / `migsafe trace` samples: run as shown. Trace durations and the server's
+// minor version differ from run to run and machine to machine; they are compared as placeholders.
+std::string normalize_trace(std::string s) {
+  s = std::regex_replace(s, std::regex(R"(\(\d+\.\d ms\))"), "(... ms)");
+  return std::regex_replace(s, std::regex(R"(PostgreSQL \d+\.\d+)"), "PostgreSQL N");
+}
+
+TEST(Readme, LocksAndTraceSamplesMatchTheBinary) {
+  std::string readme = read_text("README.md");
+  size_t a = readme.find("<!-- locks-samples:begin -->"),
+         b = readme.find("<!-- locks-samples:end -->");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  std::string section = readme.substr(a, b - a);
+  std::regex block(R"(```\n\$ migsafe ([^\n]*)\n([\s\S]*?)```)");
+  size_t seen = 0;
+  for (std::sregex_iterator it(section.begin(), section.end(), block), e; it != e; ++it) {
+    std::string args = (*it)[1], expected = (*it)[2];
+    ++seen;
+    bool trace = args.rfind("trace ", 0) == 0;
+    if (trace && !postgres_server_available()) {
+      std::cout << "*** SKIPPED LOUDLY: no PostgreSQL server for the README's trace sample ***\n";
+      continue;
+    }
+    auto r = run_migsafe(args, "", "cd '" + source_dir() + "' && ");
+    if (trace)
+      EXPECT_EQ(normalize_trace(r.out), normalize_trace(expected))
+          << "migsafe " << args << "\nregenerate: scripts/update-readme-samples.sh\n"
+          << r.err;
+    else
+      EXPECT_EQ(r.out, expected) << "migsafe " << args
+                                 << "\nregenerate: scripts/update-readme-samples.sh";
+  }
+  EXPECT_EQ(seen, 2u) << "a `migsafe locks` and a `migsafe trace` sample expected";
 }
 
 }  // namespace

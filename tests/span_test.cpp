@@ -109,6 +109,31 @@ TEST(Recovery, UnterminatedTokensAreReportedWhereTheyStart) {
   }
 }
 
+TEST(Recovery, StatementStartingWithAnIdentifierIsNotDropped) {
+  // pg_query_split_with_scanner (libpg_query 15-4.0) silently loses "SELEC 3;": the syntax
+  // error must still be reported, and the statements around it linted.
+  auto r = lint("SELECT 1;\nSELEC 3;\nCREATE INDEX a_idx ON a (x);\nfoo bar;\n",
+                {"syntax-error", "require-concurrent-index-creation"});
+  ASSERT_EQ(rule_ids(r), (std::vector<std::string>{
+                             "syntax-error", "require-concurrent-index-creation", "syntax-error"}));
+  EXPECT_EQ(r.file->position(r.findings[0].span.begin).line, 2u);
+  EXPECT_EQ(r.file->position(r.findings[2].span.begin).line, 4u);
+  EXPECT_EQ(r.statements, 4u);
+}
+
+TEST(Recovery, SemicolonsInsideBodiesDoNotSplitStatements) {
+  auto r = lint(
+      "SELEC 1;\n"
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql\n"
+      "BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true THEN 2 END; END;\n"
+      "CREATE RULE r AS ON INSERT TO t DO INSTEAD (SELECT 1; SELECT 2);\n"
+      "CREATE INDEX a_idx ON a (x);\n",
+      {"syntax-error", "require-concurrent-index-creation"});
+  EXPECT_EQ(rule_ids(r),
+            (std::vector<std::string>{"syntax-error", "require-concurrent-index-creation"}));
+  EXPECT_EQ(r.statements, 4u);
+}
+
 TEST(Recovery, NulByteIsReportedAndTheRestIsLinted) {
   std::string sql = "SELECT 1;\nSELECT '";
   sql += '\0';

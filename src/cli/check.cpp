@@ -80,7 +80,21 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("--stats", options->stats,
                   "Production table sizes (JSON from `migsafe stats`): tiny tables drop to info, "
                   "large ones are named with their size");
-  return Command{cmd, [options, flags, pg, tx, select, fail_on] {
+  auto diff = std::make_shared<bool>(false);
+  auto* diff_flag = cmd->add_flag("--diff", *diff,
+                                  "Print every fix as a unified diff instead of the report "
+                                  "(writes no file)");
+  cmd->add_flag("--fix", options->fix,
+                "Apply the fixes marked safe to the files, then report what is left")
+      ->excludes(diff_flag);
+  return Command{cmd, [options, flags, pg, tx, select, fail_on, diff] {
+                   if (*diff) {
+                     if (options->format != "text") {
+                       std::cerr << "migsafe: --diff prints a diff, not a --format report\n";
+                       return 2;
+                     }
+                     options->format = "diff";
+                   }
                    CliOverrides& o = options->flags;
                    if (pg->count()) o.pg_version = flags->pg_version;
                    if (tx->count()) o.assume_in_transaction = flags->in_transaction;

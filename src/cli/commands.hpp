@@ -21,5 +21,7 @@ Command add_init_command(CLI::App& app);
 Command add_schema_command(CLI::App& app);
 Command add_ledger_command(CLI::App& app);
 Command add_stats_command(CLI::App& app);
+Command add_locks_command(CLI::App& app);
+Command add_trace_command(CLI::App& app);
 
 }  // namespace migsafe::cli

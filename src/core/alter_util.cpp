@@ -29,7 +29,9 @@ std::optional<AlterTarget> existing_table_target(const PgQuery__AlterTableCmd& c
 std::vector<RelationLock> existing_locks(const std::vector<RelationLock>& locks) {
   std::vector<RelationLock> out;
   for (const RelationLock& l : locks) {
-    if (l.is_new || l.mode == LockMode::None) continue;
+    // Index locks that come with the table's add nothing a reader of the message needs.
+    if (l.is_new || l.unused || l.mode == LockMode::None || l.role == RelationRole::Indexes)
+      continue;
     auto same = std::find_if(out.begin(), out.end(),
                              [&](const RelationLock& o) { return o.relation == l.relation; });
     if (same == out.end()) {
@@ -44,8 +46,9 @@ std::vector<RelationLock> existing_locks(const std::vector<RelationLock>& locks)
 namespace {
 
 std::string relation_text(const RelationLock& l) {
-  return l.relation.empty() ? std::string("its ") + std::string(role_name(l.role))
-                            : l.relation.display();
+  if (!l.relation.empty()) return l.relation.display();
+  if (l.role == RelationRole::IndexTable) return "the index's table";
+  return std::string("its ") + std::string(role_name(l.role));
 }
 
 std::string join_and(const std::vector<std::string>& parts) {
@@ -86,6 +89,18 @@ std::string locks_phrase(const std::vector<RelationLock>& locks) {
 
 std::string blocked_phrase(const std::vector<RelationLock>& locks) {
   return grouped(locks, [](const RelationLock& l) { return std::string(blocked_traffic(l.mode)); });
+}
+
+AlternativeLocks alternative_locks(const FileContext& ctx, const std::vector<std::string>& steps) {
+  Effect e = predict_after(steps, ctx);
+  std::vector<RelationLock> locks = existing_locks(e.locks);
+  AlternativeLocks a;
+  a.takes = locks.empty() ? std::string("no lock on an existing table") : locks_phrase(locks);
+  std::string blocked = blocked_phrase(locks);
+  a.blocks = blocked.empty() ? std::string(locks.size() > 1 ? "block neither reads nor writes"
+                                                            : "blocks neither reads nor writes")
+                             : (locks.size() > 1 ? "block " : "blocks ") + blocked;
+  return a;
 }
 
 std::string sql_text_without(Check& c, Span span, const std::vector<Span>& holes) {

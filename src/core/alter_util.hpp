@@ -36,6 +36,16 @@ std::string locks_phrase(const std::vector<RelationLock>& locks);
 // "reads and writes on orders and writes on customers" ("" when nothing is blocked).
 std::string blocked_phrase(const std::vector<RelationLock>& locks);
 
+// What a safe alternative takes, from the lock model: `steps` run in order from the current state
+// of the file; `takes` names the last step's locks on existing relations ("SHARE UPDATE EXCLUSIVE
+// on orders and ROW SHARE on customers"), `blocks` what they block ("blocks neither reads nor
+// writes", "blocks writes on orders").
+struct AlternativeLocks {
+  std::string takes;
+  std::string blocks;
+};
+AlternativeLocks alternative_locks(const FileContext& ctx, const std::vector<std::string>& steps);
+
 // The SQL of `span` rebuilt from its tokens: comments dropped, any gap between two tokens shown
 // as one space, so a multi-line clause reads as one line in a help text.
 std::string sql_text(Check& c, Span span);

@@ -13,7 +13,7 @@ const Effect& Check::effect() {
 }
 
 const Tokens& Check::tokens() {
-  if (!tokens_) tokens_.emplace(file().text(stmt_.span), stmt_.span.begin);
+  if (!tokens_) tokens_.emplace(statement_tokens(file(), stmt_));
   return *tokens_;
 }
 

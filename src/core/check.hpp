@@ -49,7 +49,8 @@ class Check {
   const FileContext& ctx() const { return ctx_; }
   const SourceFile& file() const { return ctx_.file(); }
   const Statement& statement() const { return stmt_; }
-  std::string_view statement_text() const { return file().text(stmt_.span); }
+  // The statement's SQL as PostgreSQL runs it (inside a DO block's quoted body, '' reads ').
+  std::string_view statement_text() const { return stmt_.sql(file()); }
   const RuleMeta& rule() const { return rule_->meta; }
 
   // Enclosing messages of the node being visited, outermost (the statement) first.

@@ -1,13 +1,15 @@
 // The lint loop; see linter.hpp.
 #include "core/linter.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "core/check.hpp"
+#include "core/node_util.hpp"
+#include "core/plpgsql.hpp"
 #include "core/secrets.hpp"
 #include "model/locks.hpp"
 
@@ -67,27 +69,8 @@ LintPlan::LintPlan(LintSettings settings, std::vector<bool> enabled)
 
 namespace {
 
-void report_syntax_errors(const ParsedFile& parsed, const LintPlan& plan,
-                          std::vector<Finding>& out) {
-  int idx = rule_index("syntax-error");
-  if (idx < 0 || !plan.enabled(static_cast<size_t>(idx))) return;
-  for (const SyntaxError& e : parsed.errors) {
-    Finding f;
-    f.rule = "syntax-error";
-    f.severity = plan.severity(static_cast<size_t>(idx));
-    f.message = e.message;
-    f.span = Span{e.offset, e.end};
-    f.statement = e.statement;
-    f.help =
-        "PostgreSQL cannot parse this statement, so migsafe cannot check it and the migration "
-        "will fail when it reaches it. The other statements of the file were still checked.";
-    out.push_back(std::move(f));
-  }
-}
-
-}  // namespace
-
-namespace {
+// How deep DO blocks, EXECUTE strings and routine calls are followed into one another.
+constexpr int kMaxDepth = 8;
 
 // Table sizes (--stats), applied in this one place for every rule: the finding is about the
 // existing relation its statement locks most strongly. A locking finding on a tiny table drops
@@ -113,6 +96,313 @@ void apply_table_stats(const TableStats& stats, const Effect& effect, std::span<
   }
 }
 
+// A PL/pgSQL body ready to run: its items, and the SQL of each item parsed once.
+struct PreparedBody {
+  RoutineBody body;
+  std::vector<ParsedFile> parsed;  // per item (empty for items that are not SQL)
+  Span outer;                      // the outermost string literal the body is written in
+  std::string name;                // a routine's display name ("" for a DO block)
+};
+
+// The routine a CALL or a `SELECT f(...)` runs, by name.
+std::vector<QualifiedName> called_routines(const PgQuery__Node* node, const FileContext& ctx) {
+  std::vector<QualifiedName> out;
+  if (const auto* c = as<PgQuery__CallStmt>(node)) {
+    if (c->funccall)
+      out.push_back(ctx.resolve_list(c->funccall->funcname, c->funccall->n_funcname));
+  } else if (const auto* s = as<PgQuery__SelectStmt>(node)) {
+    if (s->n_from_clause || s->where_clause || s->op != PG_QUERY__SET_OPERATION__SETOP_NONE)
+      return out;
+    for (const PgQuery__Node* t : items(s->target_list, s->n_target_list)) {
+      const auto* target = as<PgQuery__ResTarget>(t);
+      const auto* call = target ? as<PgQuery__FuncCall>(target->val) : nullptr;
+      if (call) out.push_back(ctx.resolve_list(call->funcname, call->n_funcname));
+    }
+  }
+  return out;
+}
+
+bool touches(Span edit, Span region) {
+  if (edit.empty()) return region.begin < edit.begin && edit.begin < region.end;
+  return edit.begin < region.end && region.begin < edit.end;
+}
+
+class FileLinter {
+ public:
+  FileLinter(std::shared_ptr<const SourceFile> file, const LintPlan& plan,
+             const LintSettings& settings, bool run_rules, FileResult& result)
+      : file_(std::move(file)),
+        plan_(plan),
+        result_(result),
+        ctx_(*file_, settings),
+        run_rules_(run_rules),
+        stats_(settings.stats.get()) {}
+
+  // Statements the catalog could not model, and the catalog itself (unless it was replayed in
+  // place), for the next file of the history.
+  void take_replay(ReplayResult& out, bool in_place) {
+    out.unknown = ctx_.replay_unknowns();
+    if (!in_place) out.catalog = ctx_.take_catalog();
+  }
+
+  void run(const ParsedFile& parsed) {
+    result_.statements = parsed.statements.size();
+    result_.statement_spans.reserve(parsed.statements.size());
+    for (const Statement& stmt : parsed.statements) result_.statement_spans.push_back(stmt.span);
+    ctx_.set_statements(parsed.statements);
+    report_syntax_errors(parsed.errors);
+    linted_ = parsed.statements;
+    for (const Statement& stmt : parsed.statements) {
+      host_index_ = stmt.index;
+      lint(stmt);
+    }
+    if (run_rules_) finish(parsed.statements.size());
+    sort_findings(result_.findings);
+    if (run_rules_) redact_secrets(*file_, linted_, result_.findings);
+  }
+
+ private:
+  void report_syntax_errors(const std::vector<SyntaxError>& errors) {
+    int idx = rule_index("syntax-error");
+    if (!run_rules_ || idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
+    size_t first = result_.findings.size();
+    for (const SyntaxError& e : errors) {
+      Finding f;
+      f.rule = "syntax-error";
+      f.severity = plan_.severity(static_cast<size_t>(idx));
+      f.message = e.message;
+      f.span = Span{e.offset, e.end};
+      f.statement = e.statement;
+      f.help =
+          "PostgreSQL cannot parse this statement, so migsafe cannot check it and the migration "
+          "will fail when it reaches it. The other statements of the file were still checked.";
+      result_.findings.push_back(std::move(f));
+    }
+    adopt(first, nullptr);
+  }
+
+  void report_dynamic(const BodyItem& item) {
+    int idx = rule_index("unchecked-dynamic-sql");
+    if (!run_rules_ || idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
+    size_t first = result_.findings.size();
+    std::string shown = item.expression.substr(0, item.expression.find('\n'));
+    if (shown.size() > 60) shown = shown.substr(0, code_point_to_byte(shown, 57)) + "...";
+    if (shown.size() < item.expression.size() && shown.find("...") == std::string::npos)
+      shown += " ...";
+    Finding f;
+    f.rule = "unchecked-dynamic-sql";
+    f.severity = plan_.severity(static_cast<size_t>(idx));
+    f.span = item.span;
+    f.statement = item.span;
+    f.message = fmt::format(
+        "EXECUTE {} runs SQL that is only known while the {} runs: migsafe cannot check the "
+        "locks, rewrites and compatibility of what it executes",
+        shown, routine_.empty() ? std::string("DO block") : "routine " + routine_);
+    f.help =
+        "Check the statements it builds by hand: they run with the same hazards as if they were "
+        "written in the migration. Where the statement is known in advance, write it out (as a "
+        "plain statement, or EXECUTE of a constant string) so that migsafe checks it; otherwise "
+        "print what the block would run (RAISE NOTICE instead of EXECUTE, on a copy of "
+        "production) and check that with `migsafe check -`.";
+    result_.findings.push_back(std::move(f));
+    adopt(first, nullptr);
+  }
+
+  // Findings [first, end) were reported on a statement inside a body: re-quote their fix edits
+  // for the literal they land in (a fix that cannot be expressed there is dropped), say where
+  // a called routine was called, and drop repeats (a routine called twice).
+  void adopt(size_t first, const Statement* stmt) {
+    auto& all = result_.findings;
+    for (size_t i = first; i < all.size(); ++i) {
+      Finding& f = all[i];
+      if (stmt && stmt->embedding) {
+        std::vector<Fix> kept;
+        for (Fix& fix : f.fixes) {
+          bool ok = true;
+          for (Edit& e : fix.edits) {
+            if (!touches(e.span, outer_)) continue;  // outside the literal: plain SQL
+            ok = ok && stmt->embedding->map.requote_edit(e.span, e.text);
+          }
+          if (ok) kept.push_back(std::move(fix));
+        }
+        f.fixes = std::move(kept);
+      }
+      if (call_) f.related.push_back(Related{*call_, call_message_});
+    }
+    if (!call_) return;
+    for (size_t i = first; i < all.size();) {
+      bool repeat =
+          std::any_of(all.begin(), all.begin() + static_cast<long>(first), [&](const Finding& g) {
+            return g.rule == all[i].rule && g.span == all[i].span && g.message == all[i].message;
+          });
+      if (repeat)
+        all.erase(all.begin() + static_cast<long>(i));
+      else
+        ++i;
+    }
+  }
+
+  void lint(const Statement& stmt) {
+    const auto& rules = all_rules();
+    std::optional<Effect> effect;
+    auto effect_source = [&]() -> const Effect& {
+      if (!effect) effect = predict(stmt, ctx_);
+      return *effect;
+    };
+    size_t first = result_.findings.size();
+    ctx_.enter(stmt);
+    if (stmt.node && run_rules_) {
+      Check check(ctx_, stmt, result_.findings);
+      check.set_effect_source(effect_source);
+      for (size_t r : plan_.statement_hooks()) {
+        check.set_rule(&rules[r], plan_.severity(r), &plan_.options(r));
+        check.set_ancestors({});
+        rules[r].statement(check);
+      }
+      walker_.walk(unwrap(stmt.node), [&](const ProtobufCMessage& m,
+                                          std::span<const ProtobufCMessage* const> ancestors) {
+        for (const LintPlan::Entry& e : plan_.subscribers(message_index(m.descriptor))) {
+          check.set_rule(&rules[e.rule], plan_.severity(e.rule), &plan_.options(e.rule));
+          check.set_ancestors(ancestors);
+          e.sub.call(e.sub.fn, m, check);
+        }
+        return true;
+      });
+      if (stats_ && result_.findings.size() > first)
+        apply_table_stats(*stats_, effect_source(),
+                          std::span<Finding>(result_.findings).subspan(first));
+    }
+    adopt(first, &stmt);
+    if (stmt.node && depth_ < kMaxDepth) runs_now(stmt);
+    ctx_.advance(stmt, effect_source);
+  }
+
+  // What a statement makes PostgreSQL run on the spot: a DO block's body, the body of a routine
+  // defined earlier in the file that it calls. A routine definition is remembered (its body
+  // runs later, when called), and its PL/pgSQL syntax checked as CREATE FUNCTION does.
+  void runs_now(const Statement& stmt) {
+    const ProtobufCMessage* m = unwrap(stmt.node);
+    if (as<PgQuery__DoStmt>(m)) {
+      auto body = prepare(stmt, "");
+      if (!body) return;
+      done_.push_back(body);  // the catalog may still point into its parse trees
+      run_body(*body);
+      return;
+    }
+    if (const auto* f = as<PgQuery__CreateFunctionStmt>(m)) {
+      QualifiedName name = ctx_.resolve_list(f->funcname, f->n_funcname);
+      auto body = prepare(stmt, name.display());
+      if (!body) return;
+      if (body->body.error) {
+        report_syntax_errors({*body->body.error});
+        return;
+      }
+      routines_[name] = std::move(body);
+      return;
+    }
+    for (const QualifiedName& name : called_routines(stmt.node, ctx_)) {
+      auto it = routines_.find(name);
+      if (it == routines_.end()) continue;
+      std::string key = name.schema + "." + name.name;
+      if (std::find(active_.begin(), active_.end(), key) != active_.end()) continue;
+      active_.push_back(key);
+      auto saved_call = call_;
+      auto saved_message = call_message_;
+      if (!call_) {  // a call inside a called routine keeps pointing at the outermost call
+        call_ = stmt.span;
+        call_message_ = fmt::format("{} runs here", it->second->name);
+      }
+      run_body(*it->second);
+      call_ = saved_call;
+      call_message_ = saved_message;
+      active_.pop_back();
+    }
+  }
+
+  std::shared_ptr<const PreparedBody> prepare(const Statement& stmt, std::string name) {
+    auto body = plpgsql_body(*file_, stmt);
+    if (!body) return nullptr;
+    auto p = std::make_shared<PreparedBody>();
+    p->outer = stmt.embedding ? outer_ : body->literal;
+    p->name = std::move(name);
+    for (const BodyItem& item : body->items) {
+      p->parsed.push_back(item.kind == BodyItem::Sql ? parse_embedded(item.sql) : ParsedFile{});
+    }
+    p->body = std::move(*body);
+    return p;
+  }
+
+  void run_body(const PreparedBody& body) {
+    ++depth_;
+    Span saved_outer = outer_;
+    std::string saved_routine = routine_;
+    outer_ = body.outer;
+    routine_ = body.name;
+    if (body.body.error) report_syntax_errors({*body.body.error});
+    ctx_.enter_routine();
+    for (size_t i = 0; i < body.body.items.size(); ++i) {
+      const BodyItem& item = body.body.items[i];
+      switch (item.kind) {
+        case BodyItem::Sql:
+          report_syntax_errors(body.parsed[i].errors);
+          for (const Statement& s : body.parsed[i].statements) {
+            // Positions in the file's statement list (ctx.statements()) are those of the
+            // top-level statement that runs the body.
+            Statement copy = s;
+            copy.index = host_index_;
+            linted_.push_back(copy);
+            lint(copy);
+          }
+          break;
+        case BodyItem::DynamicSql:
+          report_dynamic(item);
+          break;
+        case BodyItem::Commit:
+        case BodyItem::Rollback:
+          ctx_.routine_transaction_end(item.kind == BodyItem::Commit);
+          break;
+      }
+    }
+    ctx_.leave_routine();
+    outer_ = saved_outer;
+    routine_ = saved_routine;
+    --depth_;
+  }
+
+  void finish(size_t count) {
+    if (plan_.finish_hooks().empty()) return;
+    const auto& rules = all_rules();
+    Statement end;
+    end.span = Span{file_->bytes().size(), file_->bytes().size()};
+    end.index = count;
+    Check check(ctx_, end, result_.findings);
+    Effect none;
+    check.set_effect_source([&]() -> const Effect& { return none; });
+    for (size_t r : plan_.finish_hooks()) {
+      check.set_rule(&rules[r], plan_.severity(r), &plan_.options(r));
+      rules[r].finish(check);
+    }
+  }
+
+  std::shared_ptr<const SourceFile> file_;
+  const LintPlan& plan_;
+  FileResult& result_;
+  FileContext ctx_;
+  TreeWalker walker_;
+  std::map<QualifiedName, std::shared_ptr<const PreparedBody>> routines_;
+  std::vector<std::shared_ptr<const PreparedBody>> done_;
+  std::vector<std::string> active_;  // routines being run (a recursive call is not followed)
+  size_t host_index_ = 0;            // the top-level statement being linted
+  std::vector<Statement> linted_;    // every statement linted, bodies included (for secrets)
+  int depth_ = 0;
+  bool run_rules_ = true;
+  const TableStats* stats_ = nullptr;
+  Span outer_;           // the outermost literal of the body being run
+  std::string routine_;  // the routine being run ("" in a DO block)
+  std::optional<Span> call_;
+  std::string call_message_;
+};
+
 }  // namespace
 
 FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan) {
@@ -125,65 +415,9 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
                        ReplayResult* replay) {
   FileResult result;
   result.file = file;
-  result.statements = parsed.statements.size();
-  result.statement_spans.reserve(parsed.statements.size());
-  for (const Statement& stmt : parsed.statements) result.statement_spans.push_back(stmt.span);
-  if (run_rules) report_syntax_errors(parsed, plan, result.findings);
-
-  const auto& rules = all_rules();
-  FileContext ctx(*file, settings);
-  ctx.set_statements(parsed.statements);
-  TreeWalker walker;
-  const TableStats* stats = settings.stats.get();
-  for (const Statement& stmt : parsed.statements) {
-    std::optional<Effect> effect;
-    auto effect_source = [&]() -> const Effect& {
-      if (!effect) effect = predict(stmt, ctx);
-      return *effect;
-    };
-    ctx.enter(stmt);
-    if (stmt.node && run_rules) {
-      size_t first = result.findings.size();
-      Check check(ctx, stmt, result.findings);
-      check.set_effect_source(effect_source);
-      for (size_t r : plan.statement_hooks()) {
-        check.set_rule(&rules[r], plan.severity(r), &plan.options(r));
-        check.set_ancestors({});
-        rules[r].statement(check);
-      }
-      walker.walk(unwrap(stmt.node), [&](const ProtobufCMessage& m,
-                                         std::span<const ProtobufCMessage* const> ancestors) {
-        for (const LintPlan::Entry& e : plan.subscribers(message_index(m.descriptor))) {
-          check.set_rule(&rules[e.rule], plan.severity(e.rule), &plan.options(e.rule));
-          check.set_ancestors(ancestors);
-          e.sub.call(e.sub.fn, m, check);
-        }
-        return true;
-      });
-      if (stats && result.findings.size() > first)
-        apply_table_stats(*stats, effect_source(),
-                          std::span<Finding>(result.findings).subspan(first));
-    }
-    ctx.advance(stmt, effect_source);
-  }
-  if (run_rules && !plan.finish_hooks().empty()) {
-    Statement end;
-    end.span = Span{file->bytes().size(), file->bytes().size()};
-    end.index = parsed.statements.size();
-    Check check(ctx, end, result.findings);
-    Effect none;
-    check.set_effect_source([&]() -> const Effect& { return none; });
-    for (size_t r : plan.finish_hooks()) {
-      check.set_rule(&rules[r], plan.severity(r), &plan.options(r));
-      rules[r].finish(check);
-    }
-  }
-  sort_findings(result.findings);
-  if (run_rules) redact_secrets(*file, parsed.statements, result.findings);
-  if (replay) {
-    replay->unknown = ctx.replay_unknowns();
-    if (!settings.working_catalog) replay->catalog = ctx.take_catalog();
-  }
+  FileLinter linter(file, plan, settings, run_rules, result);
+  linter.run(parsed);
+  if (replay) linter.take_replay(*replay, settings.working_catalog != nullptr);
   return result;
 }
 

@@ -54,14 +54,6 @@ struct ProtobufResult {
   ProtobufResult& operator=(const ProtobufResult&) = delete;
 };
 
-struct SplitResult {
-  PgQuerySplitResult r;
-  explicit SplitResult(const char* sql) : r(pg_query_split_with_scanner(sql)) {}
-  ~SplitResult() { pg_query_free_split_result(r); }
-  SplitResult(const SplitResult&) = delete;
-  SplitResult& operator=(const SplitResult&) = delete;
-};
-
 // The span of a statement found at [loc, loc+len) of `text` (len 0: to the end), trimmed to
 // start at its first token and to end at its last token or its ';'.
 Span statement_span(std::string_view text, size_t loc, size_t len, size_t base) {
@@ -177,62 +169,29 @@ void parse_split_piece(const std::string& text, size_t loc, size_t len, size_t b
 
 // Split `text` with the scanner and parse each piece on its own.
 void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
-  SplitResult split(text.c_str());
-  size_t usable = text.size();
-  std::string split_message;
-  int split_cursor = 0;
-  if (split.r.error) {
-    // The scanner stopped (an unterminated string, comment or dollar quote). Everything before
-    // that point splits cleanly; the statement holding the bad token runs to the end.
-    split_message = split.r.error->message ? split.r.error->message : "syntax error";
-    split_cursor = split.r.error->cursorpos;
-    usable = split_cursor > 0 ? code_point_to_byte(text, static_cast<size_t>(split_cursor - 1)) : 0;
+  // Split with our own splitter over libpg_query's scanner tokens: pg_query_split_with_scanner
+  // (libpg_query 15-4.0) silently drops a statement that starts with an identifier
+  // ("SELEC 1;"), which would hide exactly the statements that fail to parse.
+  StatementSplit split = split_statements(text);
+  for (auto [loc, len] : split.pieces) parse_split_piece(text, loc, len, base, out);
+  if (split.error.empty()) return;
+  // The scanner stopped at a broken token (an unterminated string, comment or dollar quote):
+  // the statement holding it runs from after the last complete piece to the end.
+  size_t usable =
+      split.cursor > 0 ? code_point_to_byte(text, static_cast<size_t>(split.cursor - 1)) : 0;
+  size_t broken_begin = 0;
+  if (!split.pieces.empty()) {
+    auto [loc, len] = split.pieces.back();
+    broken_begin = std::min(loc + len + 1, text.size());
   }
-  std::vector<std::pair<size_t, size_t>> pieces;
-  if (!split.r.error) {
-    for (int i = 0; i < split.r.n_stmts; ++i) {
-      const PgQuerySplitStmt* s = split.r.stmts[i];
-      pieces.emplace_back(static_cast<size_t>(s->stmt_location), static_cast<size_t>(s->stmt_len));
-    }
-  } else {
-    std::string prefix = text.substr(0, usable);
-    SplitResult head(prefix.c_str());
-    if (!head.r.error) {
-      for (int i = 0; i < head.r.n_stmts; ++i) {
-        const PgQuerySplitStmt* s = head.r.stmts[i];
-        pieces.emplace_back(static_cast<size_t>(s->stmt_location),
-                            static_cast<size_t>(s->stmt_len));
-      }
-    }
-    // The last piece of the prefix is the start of the broken statement, unless the prefix
-    // ends right after a ';'.
-    size_t broken_begin = 0;
-    if (!pieces.empty()) {
-      auto [loc, len] = pieces.back();
-      if (loc + len < prefix.size() && prefix[loc + len] == ';') {
-        broken_begin = loc + len + 1;
-      } else {
-        broken_begin = loc;
-        pieces.pop_back();
-      }
-    }
-    // An unterminated comment is itself the broken token: do not skip past the error position.
-    size_t begin = std::min(skip_space_and_comments(text, broken_begin), usable);
-    for (auto [loc, len] : pieces) {
-      parse_split_piece(text, loc, len, base, out);
-    }
-    Span broken{base + begin, base + text.size()};
-    std::string tail = text.substr(begin);
-    add_error(tail, base + begin, broken, split_message,
-              split_cursor > 0
-                  ? static_cast<int>(count_code_points(text.substr(begin, usable - begin))) + 1
-                  : 0,
-              out);
-    return;
-  }
-  for (auto [loc, len] : pieces) {
-    parse_split_piece(text, loc, len, base, out);
-  }
+  // An unterminated comment is itself the broken token: do not skip past the error position.
+  size_t begin = std::min(skip_space_and_comments(text, broken_begin), usable);
+  Span broken{base + begin, base + text.size()};
+  add_error(text.substr(begin), base + begin, broken, split.error,
+            split.cursor > 0
+                ? static_cast<int>(count_code_points(text.substr(begin, usable - begin))) + 1
+                : 0,
+            out);
 }
 
 // `text` must be followed by a NUL byte.
@@ -282,6 +241,23 @@ ParsedFile parse_file(const SourceFile& file) {
 
 ParsedFile parse_sql(const std::string& sql) {
   return parse_text(sql, 0);
+}
+
+ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding) {
+  ParsedFile out = parse_text(embedding->sql, 0);
+  const TextMap& map = embedding->map;
+  for (Statement& s : out.statements) {
+    s.text = s.span;
+    s.span = map.span(s.text);
+    s.embedding = embedding;
+  }
+  for (SyntaxError& e : out.errors) {
+    Span at = map.span(Span{e.offset, e.end});
+    e.offset = at.begin;
+    e.end = at.end;
+    e.statement = map.span(e.statement);
+  }
+  return out;
 }
 
 }  // namespace migsafe

@@ -10,8 +10,17 @@
 #include <vector>
 
 #include "core/source.hpp"
+#include "core/text_map.hpp"
 
 namespace migsafe {
+
+// SQL that PostgreSQL runs from inside a string literal of the file (a DO block's body, a
+// routine's body, a constant EXECUTE string): the text as the server sees it, and where each of
+// its bytes was written in the file.
+struct Embedding {
+  std::string sql;
+  TextMap map;  // offsets into `sql` -> file offsets
+};
 
 struct ParseResultDeleter {
   void operator()(PgQuery__ParseResult* r) const;
@@ -23,10 +32,22 @@ struct Statement {
   Span span;                            // first token .. end, including a trailing ';'
   size_t base = 0;  // file offset that the tree's `location` fields are relative to
   size_t index = 0;
+  // Set for a statement found inside a string literal (see Embedding); `location` fields and
+  // `text` are then offsets into embedding->sql, and `span` is `text` mapped into the file.
+  std::shared_ptr<const Embedding> embedding;
+  Span text;
 
   // Absolute file offset of a node `location` (-1 means "unknown": the statement start).
   size_t at(int location) const {
-    return location < 0 ? span.begin : base + static_cast<size_t>(location);
+    if (location < 0) return span.begin;
+    if (embedding) return embedding->map.begin(static_cast<size_t>(location));
+    return base + static_cast<size_t>(location);
+  }
+  // The statement's SQL as PostgreSQL runs it (differs from the file's bytes inside a quoted
+  // literal: '' there is ' here).
+  std::string_view sql(const SourceFile& file) const {
+    if (!embedding) return file.text(span);
+    return std::string_view(embedding->sql).substr(text.begin, text.end - text.begin);
   }
 };
 
@@ -48,6 +69,9 @@ ParsedFile parse_file(const SourceFile& file);
 
 // Parse one SQL string (for tests and tools); offsets are relative to `sql`.
 ParsedFile parse_sql(const std::string& sql);
+
+// Parse embedded SQL: statement spans and syntax error positions are file offsets.
+ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);
 
 // Skip whitespace and SQL comments (-- and nested /* */) starting at `pos`.
 size_t skip_space_and_comments(std::string_view text, size_t pos);

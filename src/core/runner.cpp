@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
@@ -18,7 +19,9 @@
 #include "config/suppress.hpp"
 #include "core/changeset.hpp"
 #include "core/discover.hpp"
+#include "core/fixes.hpp"
 #include "core/history.hpp"
+#include "core/plpgsql.hpp"
 #include "model/locks.hpp"
 #include "report/reporter.hpp"
 
@@ -318,6 +321,16 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
   }
 
+  std::optional<Fixer> fixer;
+  if (options.fix) {
+    if (std::any_of(inputs.plan.files.begin(), inputs.plan.files.end(),
+                    [](const PlannedFile& f) { return f.path == "-"; })) {
+      err << "migsafe: --fix cannot rewrite standard input (--diff shows the fixes)\n";
+      return 2;
+    }
+    fixer.emplace(err);
+  }
+
   std::ofstream file_out;
   std::string tmp_output;
   if (!options.output.empty()) {
@@ -350,6 +363,14 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
                    [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>&,
                        const Catalog&) {
                      if (!pf.lint && r.error.empty()) return;  // schema context only
+                     const FilePlan& plan = inputs.file_plans[pf.input];
+                     if (fixer && r.error.empty()) {
+                       // What is left after the fixes is linted as the file on its own (the
+                       // history's schema has moved past it).
+                       r = fixer->fix(r, *plan.plan, [&](std::shared_ptr<const SourceFile> f) {
+                         return lint_file(std::move(f), plan);
+                       });
+                     }
                      if (!options.write_baseline.empty())
                        for (auto& e : baseline_entries(r, baseline_path(pf.shown, write_dir)))
                          written.push_back(std::move(e));
@@ -360,11 +381,12 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
                      }
                      summary.add(r);
                      if (!r.error.empty()) {
+                       auto lock = lock_stderr();  // the PL/pgSQL parser borrows stderr
                        err << "migsafe: " << r.error << "\n";
                        io_error = true;
                      }
                      for (const Finding& f : r.findings)
-                       if (fails(f.severity, inputs.file_plans[pf.input].fail_on)) failed = true;
+                       if (fails(f.severity, plan.fail_on)) failed = true;
                      reporter->file(r);
                    });
   if (baseline) {
@@ -387,6 +409,7 @@ int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err)
     }
   }
   reporter->end(summary);
+  if (fixer && !fixer->finish()) io_error = true;
   if (!options.output.empty()) {
     file_out.close();
     if (!file_out || std::rename(tmp_output.c_str(), options.output.c_str()) != 0) {

@@ -28,6 +28,7 @@ struct CheckOptions {
   std::string framework;       // --framework; "" = not set (then the config's, if any)
   std::string baseline;        // --baseline FILE: tolerate the findings it lists
   std::string write_baseline;  // --write-baseline FILE: record the current findings
+  bool fix = false;            // --fix: apply the safe fixes (the report shows what is left)
   std::string since;           // --since GIT_REF: lint only what changed since it
   std::vector<std::string> changed;  // --changed FILE...: lint only these
   std::string stats;                 // --stats FILE: production table sizes

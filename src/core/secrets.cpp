@@ -54,7 +54,7 @@ void password_options(std::span<PgQuery__Node* const> options, const Statement& 
     const auto* d = as<PgQuery__DefElem>(o);
     if (!d || !d->defname || std::string_view(d->defname) != "password" || !d->arg) continue;
     if (!is(d->arg, PG_QUERY__NODE__NODE_STRING)) continue;
-    if (!tokens) tokens.emplace(file.text(stmt.span), stmt.span.begin);
+    if (!tokens) tokens.emplace(statement_tokens(file, stmt));
     size_t at = stmt.at(d->location);
     auto lit = string_after(*tokens, at);
     if (!lit) continue;
@@ -67,14 +67,14 @@ void password_options(std::span<PgQuery__Node* const> options, const Statement& 
 // a PASSWORD word (or a connection string mentioning one) is treated as a secret.
 std::vector<Secret> secrets_in_tokens(const Statement& stmt, const SourceFile& file) {
   std::vector<Secret> out;
-  std::string_view text = file.text(stmt.span);
+  std::string_view text = stmt.sql(file);
   auto has_word = [&](std::string_view w) {
     return std::search(text.begin(), text.end(), w.begin(), w.end(), [](char a, char b) {
              return std::tolower(static_cast<unsigned char>(a)) == b;
            }) != text.end();
   };
   if (!has_word("password")) return out;
-  Tokens tokens(text, stmt.span.begin);
+  Tokens tokens = statement_tokens(file, stmt);
   const auto& all = tokens.all();
   for (size_t k = 0; k + 1 < all.size(); ++k) {
     const Token& t = all[k];
@@ -116,7 +116,7 @@ std::vector<Secret> find_secrets(const Statement& stmt, const SourceFile& file) 
     if (const auto* as_ = as<PgQuery__AlterSubscriptionStmt>(m)) conninfo = as_->conninfo;
     if (!conninfo || std::string_view(conninfo).find("password") == std::string_view::npos)
       return out;
-    tokens.emplace(file.text(stmt.span), stmt.span.begin);
+    tokens.emplace(statement_tokens(file, stmt));
     auto kw = tokens->find_word(stmt.span.begin, "connection");
     if (!kw) return out;
     auto lit = string_after(*tokens, kw->end);

@@ -4,6 +4,7 @@
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <string>
 
 namespace migsafe {
@@ -50,7 +51,10 @@ bool is_close(int kind) {
 
 }  // namespace
 
-Tokens::Tokens(std::string_view text, size_t base) : text_(text), base_(base) {
+Tokens::Tokens(std::string_view text, size_t base) : Tokens(text, base, nullptr) {}
+
+Tokens::Tokens(std::string_view text, size_t base, const TextMap* map)
+    : text_(text), base_(base), map_(map) {
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());
   if (scan.r.error) return;
@@ -67,8 +71,25 @@ Tokens::Tokens(std::string_view text, size_t base) : text_(text), base_(base) {
     tok.end = base + static_cast<size_t>(t->end);
     tok.kind = t->token;
     tok.keyword = t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+    if (map_) {
+      text_spans_.push_back(Span{tok.begin, tok.end});
+      Span file = map_->span(Span{tok.begin, tok.end});
+      tok.begin = file.begin;
+      tok.end = file.end;
+    }
     tokens_.push_back(tok);
   }
+}
+
+std::string_view Tokens::text_of(const Token& t) const {
+  if (!map_) return text_.substr(t.begin - base_, t.end - t.begin);
+  auto it = std::lower_bound(tokens_.begin(), tokens_.end(), t.begin,
+                             [](const Token& x, size_t off) { return x.begin < off; });
+  Span s = it != tokens_.end() && it->begin == t.begin && it->end == t.end
+               ? text_spans_[static_cast<size_t>(it - tokens_.begin())]
+               : map_->text_span(Span{t.begin, t.end});
+  if (s.begin < base_ || s.begin - base_ > text_.size()) return {};
+  return text_.substr(s.begin - base_, s.end - s.begin);
 }
 
 std::optional<size_t> Tokens::first_at(size_t offset) const {
@@ -135,6 +156,78 @@ std::vector<Span> Tokens::items_from_token(size_t first) const {
   }
   if (open_item) items.push_back(Span{begin, end});
   return items;
+}
+
+Tokens statement_tokens(const SourceFile& file, const Statement& stmt) {
+  if (stmt.embedding) return Tokens(stmt.sql(file), stmt.text.begin, &stmt.embedding->map);
+  return Tokens(file.text(stmt.span), stmt.span.begin);
+}
+
+namespace {
+
+// Splits scanned tokens; `end` is where the scanned text ends.
+void split_tokens(const PgQuery__ScanResult& scan, size_t end, StatementSplit& out) {
+  size_t start = 0;
+  int depth = 0, atomic = 0, cases = 0;
+  bool after_begin = false, has_token = false;
+  for (size_t i = 0; i < scan.n_tokens; ++i) {
+    const PgQuery__ScanToken* t = scan.tokens[i];
+    int kind = t->token;
+    if (kind == PG_QUERY__TOKEN__SQL_COMMENT || kind == PG_QUERY__TOKEN__C_COMMENT) continue;
+    if (kind == PG_QUERY__TOKEN__ASCII_59 && depth == 0 && atomic == 0) {
+      if (has_token) out.pieces.emplace_back(start, static_cast<size_t>(t->start) - start);
+      start = static_cast<size_t>(t->end);
+      has_token = false;
+      after_begin = false;
+      continue;
+    }
+    has_token = true;
+    if (is_open(kind)) ++depth;
+    if (is_close(kind) && depth > 0) --depth;
+    if (kind == PG_QUERY__TOKEN__ATOMIC && after_begin)
+      ++atomic;
+    else if (atomic > 0 && kind == PG_QUERY__TOKEN__CASE)
+      ++cases;
+    else if (atomic > 0 && kind == PG_QUERY__TOKEN__END_P) {
+      if (cases > 0)
+        --cases;
+      else
+        --atomic;
+    }
+    after_begin = kind == PG_QUERY__TOKEN__BEGIN_P;
+  }
+  if (has_token) out.pieces.emplace_back(start, end - start);
+}
+
+}  // namespace
+
+StatementSplit split_statements(std::string_view text) {
+  StatementSplit out;
+  std::string copy(text);
+  ScanResultOwner scan(copy.c_str());
+  if (scan.r.error) {
+    out.error = scan.r.error->message ? scan.r.error->message : "syntax error";
+    out.cursor = scan.r.error->cursorpos;
+    // Everything before the broken token scans cleanly: split that, and drop its last piece
+    // unless a ';' closed it (that piece is the start of the broken statement).
+    size_t usable =
+        out.cursor > 0 ? code_point_to_byte(text, static_cast<size_t>(out.cursor - 1)) : 0;
+    copy.resize(usable);
+    ScanResultOwner head(copy.c_str());
+    if (head.r.error) return out;
+    UnpackedScan unpacked(head.r);
+    if (!unpacked.p) return out;
+    split_tokens(*unpacked.p, usable, out);
+    if (!out.pieces.empty()) {
+      auto [loc, len] = out.pieces.back();
+      bool closed = loc + len < copy.size() && copy[loc + len] == ';';
+      if (!closed) out.pieces.pop_back();
+    }
+    return out;
+  }
+  UnpackedScan unpacked(scan.r);
+  if (unpacked.p) split_tokens(*unpacked.p, text.size(), out);
+  return out;
 }
 
 size_t last_token_end(std::string_view text) {

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "core/parse.hpp"
 #include "core/source.hpp"
+#include "core/text_map.hpp"
 
 namespace migsafe {
 
@@ -21,6 +25,9 @@ class Tokens {
  public:
   // Scans `text`, which starts at file offset `base`; comments are dropped.
   Tokens(std::string_view text, size_t base);
+  // Scans embedded SQL: `text` starts at offset `base` of the text that `map` maps into the
+  // file. Token offsets are file offsets, as for any other statement.
+  Tokens(std::string_view text, size_t base, const TextMap* map);
 
   const std::vector<Token>& all() const { return tokens_; }
   bool ok() const { return ok_; }
@@ -36,16 +43,34 @@ class Tokens {
   std::optional<Token> find_word(size_t offset, std::string_view word) const;
   // Spans of the comma-separated items that start at token `first` (depth 0, up to ';').
   std::vector<Span> items_from_token(size_t first) const;
-  std::string_view text_of(const Token& t) const {
-    return text_.substr(t.begin - base_, t.end - t.begin);
-  }
+  std::string_view text_of(const Token& t) const;
 
  private:
   std::string_view text_;
   size_t base_;
+  const TextMap* map_ = nullptr;
   bool ok_ = false;
   std::vector<Token> tokens_;
+  std::vector<Span> text_spans_;  // with a map: each token's offsets in `text_` (+ base_)
 };
+
+// The tokens of one statement, with file offsets: scanned from the SQL as PostgreSQL runs it
+// (inside a DO block's '' literal, '' reads '), so embedded statements work like any other.
+Tokens statement_tokens(const SourceFile& file, const Statement& stmt);
+
+// Statements of `text` split at top-level ';' with libpg_query's scanner: a ';' inside
+// parentheses (CREATE RULE ... (a; b)) or a BEGIN ATOMIC ... END body does not end a statement.
+// Pieces are (location, length) as pg_query_split gives them: from just after the previous
+// ';', up to (not including) the ';'. A piece holding no token is left out. When the scanner
+// stops at a broken token (an unterminated string, quoted identifier, dollar quote or comment),
+// `error` and `cursor` (1-based character position) say so and the pieces cover only the text
+// before the statement that holds it.
+struct StatementSplit {
+  std::vector<std::pair<size_t, size_t>> pieces;
+  std::string error;
+  int cursor = 0;
+};
+StatementSplit split_statements(std::string_view text);
 
 // Byte offset just past the last non-comment token of `text` (0 when it has none). Used to
 // end the last statement of a file before a trailing comment.

@@ -72,6 +72,56 @@ const EnumInfo* Catalog::enum_type(const QualifiedName& n) const {
   return it == enums_.end() ? nullptr : &it->second;
 }
 
+std::optional<Origin> Catalog::sequence(const QualifiedName& n) const {
+  auto it = sequences_.find(n);
+  if (it == sequences_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<const TableInfo*> Catalog::children(const QualifiedName& n) const {
+  std::vector<const TableInfo*> out;
+  for (const auto& [name, t] : tables_)
+    if (std::find(t.parents.begin(), t.parents.end(), n) != t.parents.end()) out.push_back(&t);
+  return out;
+}
+
+std::vector<const TableInfo*> Catalog::tables_using_type(std::string_view type) const {
+  std::vector<const TableInfo*> out;
+  for (const auto& [name, t] : tables_)
+    for (const ColumnInfo& c : t.columns)
+      if (c.type.name == type) {
+        out.push_back(&t);
+        break;
+      }
+  return out;
+}
+
+bool Catalog::has_unknown_columns() const {
+  for (const auto& [name, t] : tables_)
+    if (!t.columns_known && !views_.count(name)) return true;
+  return false;
+}
+
+void Catalog::mark_history() {
+  for (auto& [name, t] : tables_) {
+    t.origin = Origin::History;
+    for (auto& c : t.columns) c.origin = Origin::History;
+    for (auto& c : t.constraints) {
+      c.origin = Origin::History;
+      c.added_transaction = -1;
+    }
+  }
+  for (auto& [name, i] : indexes_) i.origin = Origin::History;
+  for (auto& [name, v] : views_) v.origin = Origin::History;
+  for (auto& [name, e] : enums_) e.origin = Origin::History;
+  for (auto& [name, o] : sequences_) o = Origin::History;
+  touched_tables_.clear();
+  touched_indexes_.clear();
+  touched_views_.clear();
+  touched_enums_.clear();
+  touched_all_ = false;
+}
+
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
   touched_tables_.push_back(n);
   TableInfo& t = tables_[n];
@@ -83,6 +133,7 @@ TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
 
 void Catalog::drop_table(const QualifiedName& n) {
   tables_.erase(n);
+  views_.erase(n);
   std::erase_if(indexes_, [&](const auto& kv) { return kv.second.table == n; });
 }
 
@@ -216,6 +267,7 @@ void Catalog::settle(Origin to) {
     for (const auto& n : touched_enums_)
       if (auto it = enums_.find(n); it != enums_.end()) move(it->second.origin);
   }
+  for (auto& [n, o] : sequences_) move(o);
   touched_tables_.clear();
   touched_indexes_.clear();
   touched_views_.clear();
@@ -407,6 +459,11 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
     out = unknown("CREATE TABLE ... OF a composite type: its columns are not modeled");
   }
   if (s.partspec) t.kind = TableKind::Partitioned;
+  t.partitioned = s.partspec != nullptr;
+  t.is_partition = s.partbound != nullptr;
+  for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations))
+    if (const auto* rv = as<PgQuery__RangeVar>(p))
+      t.parents.push_back(resolve(rv, st.default_schema));
   for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations)) {
     const auto* rv = as<PgQuery__RangeVar>(p);
     if (!rv) continue;
@@ -600,7 +657,10 @@ Outcome apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const 
           TableInfo& p = known_table(cat, part);
           p.kind = TableKind::Partition;
           p.parent = name;
-          t.kind = TableKind::Partitioned;
+          p.parents = {name};
+          p.is_partition = true;
+          cat.touch_table(part);
+          if (TableInfo* parent = cat.table(name)) parent->kind = TableKind::Partitioned;
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DetachPartition:
@@ -608,11 +668,23 @@ Outcome apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const 
           if (TableInfo* p = cat.table(resolve(pc->name, st.default_schema))) {
             p->kind = TableKind::Table;
             p->parent = QualifiedName{};
+            p->parents.clear();
+            p->is_partition = false;
           }
         }
         break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropInherit:
+        if (const auto* rv = as<PgQuery__RangeVar>(cmd->def)) {
+          QualifiedName parent = resolve(rv, st.default_schema);
+          if (cmd->subtype == PG_QUERY__ALTER_TABLE_TYPE__AT_AddInherit)
+            t.parents.push_back(parent);
+          else
+            std::erase(t.parents, parent);
+        }
+        t.columns_known = false;
+        out = unknown("ALTER TABLE ... INHERIT changes inherited columns: not modeled");
+        break;
       case PG_QUERY__ALTER_TABLE_TYPE__AT_AddOf:
       case PG_QUERY__ALTER_TABLE_TYPE__AT_DropOf:
         t.columns_known = false;
@@ -760,10 +832,15 @@ Outcome apply_drop(Catalog& cat, const PgQuery__DropStmt& s, const ReplayState& 
         std::erase_if(cat.mutable_enums(), [&](const auto& kv) { return in_schema(kv.first); });
         break;
       }
+      case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE: {
+        const auto* list = as<PgQuery__List>(obj);
+        if (list) cat.drop_sequence(resolve_list(list->items, list->n_items, st.default_schema));
+        if (cascade) out = unknown("DROP SEQUENCE ... CASCADE drops the defaults that use it");
+        break;
+      }
       case PG_QUERY__OBJECT_TYPE__OBJECT_FUNCTION:
       case PG_QUERY__OBJECT_TYPE__OBJECT_PROCEDURE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:
-      case PG_QUERY__OBJECT_TYPE__OBJECT_SEQUENCE:
       case PG_QUERY__OBJECT_TYPE__OBJECT_EXTENSION:
       case PG_QUERY__OBJECT_TYPE__OBJECT_POLICY:
       case PG_QUERY__OBJECT_TYPE__OBJECT_RULE:
@@ -997,12 +1074,21 @@ std::vector<ViewDependency> view_reads(const Catalog& cat, const PgQuery__Node* 
   return deps;
 }
 
+std::vector<QualifiedName> sources_of(const std::vector<ViewDependency>& reads) {
+  std::vector<QualifiedName> out;
+  for (const auto& d : reads) out.push_back(d.relation);
+  return out;
+}
+
 Outcome apply_view(Catalog& cat, const PgQuery__ViewStmt& s, const ReplayState& st) {
   QualifiedName name = resolve(s.view, st.default_schema);
   ViewInfo v;
   v.name = name;
-  v.origin = st.origin;
+  // CREATE OR REPLACE keeps the view's age.
+  const ViewInfo* existing = cat.view(name);
+  v.origin = existing ? existing->origin : st.origin;
   v.reads = view_reads(cat, s.query, st.default_schema);
+  v.sources = sources_of(v.reads);
   cat.mutable_views()[name] = std::move(v);
   cat.touch_view(name);
   return modeled();
@@ -1023,6 +1109,7 @@ Outcome apply_create_as(Catalog& cat, const PgQuery__CreateTableAsStmt& s, const
     v.materialized = true;
     v.origin = st.origin;
     v.reads = view_reads(cat, s.query, st.default_schema);
+    v.sources = sources_of(v.reads);
     cat.mutable_views()[name] = std::move(v);
     cat.touch_view(name);
     return modeled();
@@ -1162,6 +1249,8 @@ ConstraintInfo constraint_info(const PgQuery__Constraint& c, std::string_view de
       info.columns = names_of(c.fk_attrs, c.n_fk_attrs);
       info.ref_columns = names_of(c.pk_attrs, c.n_pk_attrs);
       info.references = resolve(c.pktable, default_schema);
+      if (c.fk_del_action && *c.fk_del_action) info.on_delete = *c.fk_del_action;
+      if (c.fk_upd_action && *c.fk_upd_action) info.on_update = *c.fk_upd_action;
       break;
     case PG_QUERY__CONSTR_TYPE__CONSTR_PRIMARY:
       info.kind = ConstraintKind::PrimaryKey;
@@ -1220,6 +1309,11 @@ ReplayOutcome Catalog::apply(const PgQuery__Node* stmt, const ReplayState& state
       }
       return out;
     }
+    return modeled();
+  }
+  if (const auto* seq = as<PgQuery__CreateSeqStmt>(m)) {
+    QualifiedName name = resolve(seq->sequence, state.default_schema);
+    if (!(seq->if_not_exists && sequences_.count(name))) sequences_[name] = state.origin;
     return modeled();
   }
   if (as<PgQuery__DoStmt>(m)) return unknown("DO block: its dynamic effect is not modeled");

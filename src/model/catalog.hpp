@@ -56,6 +56,10 @@ struct ConstraintInfo {
   int added_transaction = -1;
   size_t added_statement = 0;
   Origin origin = Origin::ThisFile;
+  // Foreign keys: ON DELETE / ON UPDATE action as PostgreSQL spells it in pg_constraint
+  // (a no action, r restrict, c cascade, n set null, d set default).
+  char on_delete = 'a';
+  char on_update = 'a';
 };
 
 struct IndexInfo {
@@ -80,7 +84,10 @@ struct TableInfo {
   // LIKE / OF / AS from something the catalog does not know.
   bool columns_known = true;
   TableKind kind = TableKind::Table;
-  QualifiedName parent;  // partitions: the partitioned table
+  QualifiedName parent;                // partitions: the partitioned table
+  bool partitioned = false;            // PARTITION BY
+  std::vector<QualifiedName> parents;  // PARTITION OF / INHERITS / ATTACH PARTITION
+  bool is_partition = false;           // parents.front() is its partitioned table
   // The statement of its file that created it (meaningful for Origin::ThisFile).
   size_t created_statement = 0;
   std::vector<ColumnInfo> columns;
@@ -101,10 +108,13 @@ struct ViewDependency {
   bool columns_known = true;  // false: a column reference could not be tied to a relation
 };
 
+// A view or materialized view, the relations its query reads (REFRESH and SELECT lock them)
+// and the columns it uses of each.
 struct ViewInfo {
   QualifiedName name;
   bool materialized = false;
   std::vector<ViewDependency> reads;
+  std::vector<QualifiedName> sources;  // the relations of `reads`, in order
   Origin origin = Origin::ThisFile;
 };
 
@@ -149,6 +159,18 @@ class Catalog {
   const IndexInfo* index(const QualifiedName& n) const;
   const ViewInfo* view(const QualifiedName& n) const;
   const EnumInfo* enum_type(const QualifiedName& n) const;
+  // Whether CREATE SEQUENCE n was seen, and where.
+  std::optional<Origin> sequence(const QualifiedName& n) const;
+  // Partitions and inheritance children of `n` (direct ones).
+  std::vector<const TableInfo*> children(const QualifiedName& n) const;
+  // Tables with a column of the (domain or user) type named `type`.
+  std::vector<const TableInfo*> tables_using_type(std::string_view type) const;
+  // Whether some table's columns are not all known (created before the migration, LIKE, AS).
+  bool has_unknown_columns() const;
+  // Every object becomes part of the history: earlier migrations, not this one.
+  void mark_history();
+  void drop_sequence(const QualifiedName& n) { sequences_.erase(n); }
+  std::map<QualifiedName, Origin>& mutable_sequences() { return sequences_; }
   bool has_schema(std::string_view name) const { return schemas_.count(std::string(name)) > 0; }
   const std::map<QualifiedName, TableInfo>& tables() const { return tables_; }
   const std::map<QualifiedName, IndexInfo>& indexes() const { return indexes_; }
@@ -214,6 +236,7 @@ class Catalog {
   std::map<QualifiedName, ViewInfo> views_;
   std::map<QualifiedName, EnumInfo> enums_;
   std::set<std::string> schemas_{"public"};
+  std::map<QualifiedName, Origin> sequences_;
   std::vector<QualifiedName> touched_tables_, touched_indexes_, touched_views_, touched_enums_;
   bool touched_all_ = false;
 };

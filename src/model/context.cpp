@@ -76,9 +76,9 @@ bool set_config_call(const PgQuery__SelectStmt& s, std::string* name, std::strin
 FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
     : file_(file), settings_(settings) {
   if (settings_.working_catalog) {
-    catalog_ = settings_.working_catalog;
+    catalog_.use(settings_.working_catalog);
   } else if (settings_.base_catalog) {
-    own_catalog_ = *settings_.base_catalog;
+    catalog_.own() = *settings_.base_catalog;
   }
   const auto& segments = settings_.transaction_segments;
   if (segments.empty() ? settings_.assume_in_transaction
@@ -116,7 +116,7 @@ void FileContext::enter(const Statement& stmt) {
 }
 
 bool FileContext::is_new_table(const QualifiedName& n) const {
-  const TableInfo* t = catalog_->table(n);
+  const TableInfo* t = catalog_.get().table(n);
   return t && is_new(t->origin);
 }
 
@@ -214,6 +214,32 @@ UserFunctionLookup FileContext::function_lookup() const {
   };
 }
 
+void FileContext::begin_routine_transaction() {
+  in_tx_ = true;
+  routine_tx_ = true;
+  lock_timeout_.begin();
+  statement_timeout_.begin();
+  timezone_utc_.begin();
+  default_schema_.begin();
+}
+
+void FileContext::enter_routine() {
+  if (routine_depth_++ == 0 && !in_tx_) begin_routine_transaction();
+}
+
+void FileContext::routine_transaction_end(bool committed) {
+  if (!routine_tx_) return;
+  end_transaction(committed);
+  held_.clear();
+  ++tx_id_;
+  begin_routine_transaction();
+}
+
+void FileContext::leave_routine() {
+  if (routine_depth_ == 0 || --routine_depth_ > 0) return;
+  if (routine_tx_) end_transaction(true);
+}
+
 void FileContext::end_transaction(bool committed) {
   lock_timeout_.end(committed);
   statement_timeout_.end(committed);
@@ -221,6 +247,7 @@ void FileContext::end_transaction(bool committed) {
   default_schema_.end(committed);
   in_tx_ = false;
   assumed_tx_ = false;
+  routine_tx_ = false;
   tx_start_.reset();
   added_enum_values_.clear();
 }
@@ -310,6 +337,21 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
   }
 }
 
+std::vector<HeldLock> FileContext::held_on_existing() const {
+  std::vector<HeldLock> out;
+  for (const HeldLock& h : held_) {
+    const RelationLock& l = h.lock;
+    if (l.is_new || l.unused || l.relation.empty() || l.role == RelationRole::Indexes) continue;
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const HeldLock& o) { return o.lock.relation == l.relation; });
+    if (same == out.end())
+      out.push_back(h);
+    else if (stronger(l.mode, same->lock.mode))
+      *same = h;
+  }
+  return out;
+}
+
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
   // Predict before anything changes: the prediction must see the state before the statement.
   // Locks only stay held when a transaction is already open (BEGIN itself takes none).
@@ -329,11 +371,12 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     state.origin = Origin::ThisFile;
     state.transaction = tx_id_;
     state.statement = stmt.index;
-    ReplayOutcome outcome = catalog_->apply(stmt.node, state);
+    ReplayOutcome outcome = catalog_.get().apply(stmt.node, state);
     if (outcome.kind == ReplayOutcome::Unknown)
       unknowns_.push_back(UnknownStatement{stmt.span, std::move(outcome.reason)});
     if (const auto* t = as<PgQuery__TransactionStmt>(m)) {
-      apply_transaction(*t, stmt);
+      // PL/pgSQL refuses transaction commands as SQL statements (COMMIT is its own statement).
+      if (!in_routine()) apply_transaction(*t, stmt);
     } else if (const auto* s = as<PgQuery__VariableSetStmt>(m)) {
       apply_set(*s, stmt);
     } else if (const auto* sel = as<PgQuery__SelectStmt>(m)) {
@@ -353,8 +396,10 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
   if (lock_timeout_.current) first_unprotected_.reset();
   if (statement_timeout_.current) first_long_unprotected_.reset();
   if (in_tx_ && held_effect) {
+    std::string kind = statement_kind(stmt.node);
     for (const RelationLock& l : held_effect->locks)
-      held_.push_back(HeldLock{l, stmt.index, stmt.span});
+      if (l.mode != LockMode::None)
+        held_.push_back(HeldLock{l, stmt.index, stmt.span, kind, held_effect->changes_rows});
   } else {
     held_.clear();
   }

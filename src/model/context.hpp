@@ -107,6 +107,8 @@ struct HeldLock {
   RelationLock lock;
   size_t statement = 0;  // index of the statement that took it
   Span where;
+  std::string kind;           // what that statement was: "ALTER TABLE", "UPDATE", ...
+  bool changes_rows = false;  // it was a data change (UPDATE / DELETE / INSERT ... SELECT)
 };
 
 class FileContext {
@@ -125,11 +127,21 @@ class FileContext {
 
   // --- transaction state before the current statement
   bool in_transaction() const { return in_tx_; }
-  bool in_explicit_transaction() const { return in_tx_ && !assumed_tx_; }
+  bool in_explicit_transaction() const { return in_tx_ && !assumed_tx_ && !routine_tx_; }
   bool in_assumed_transaction() const { return in_tx_ && assumed_tx_; }
   int transaction_id() const { return tx_id_; }
   // The BEGIN that opened the current explicit transaction.
   std::optional<Span> transaction_start() const { return tx_start_; }
+
+  // --- inside a DO block or a routine the migration calls: its statements run now, inside a
+  // function (so CONCURRENTLY and other top-level-only commands fail) and inside the caller's
+  // transaction, or a transaction of the body's own when the caller has none.
+  bool in_routine() const { return routine_depth_ > 0; }
+  void enter_routine();
+  // COMMIT / ROLLBACK in the body: ends the body's own transaction and starts the next one
+  // (PostgreSQL refuses it when the caller is inside a transaction block; then nothing changes).
+  void routine_transaction_end(bool committed);
+  void leave_routine();
 
   // --- settings seen so far (a value of 0 disables a timeout and is not recorded)
   const std::optional<SettingValue>& lock_timeout() const { return lock_timeout_.current; }
@@ -155,8 +167,8 @@ class FileContext {
   QualifiedName resolve_list(PgQuery__Node* const* items, size_t n) const {
     return migsafe::resolve_list(items, n, default_schema_.current);
   }
-  const Catalog& catalog() const { return *catalog_; }
-  Catalog take_catalog() { return std::move(*catalog_); }
+  const Catalog& catalog() const { return catalog_.get(); }
+  Catalog take_catalog() { return std::move(catalog_.get()); }
   // Statements so far that the catalog could not model.
   const std::vector<UnknownStatement>& replay_unknowns() const { return unknowns_; }
   // Created earlier in this file (or change set): new and empty, nobody reads it yet.
@@ -179,6 +191,9 @@ class FileContext {
 
   // --- locks held by the current transaction, taken by earlier statements in it
   const std::vector<HeldLock>& held_locks() const { return held_; }
+  // The same, one per relation: the strongest lock held on each relation that existed before
+  // the migration (new relations and "every index of" entries left out), in the order taken.
+  std::vector<HeldLock> held_on_existing() const;
 
   // Called before the rules see `stmt`: where the framework starts a new transaction segment
   // (a Liquibase changeset), the previous segment's transaction ends.
@@ -195,6 +210,7 @@ class FileContext {
                  const Statement& stmt);
   void end_transaction(bool committed);
   void begin_assumed_transaction();
+  void begin_routine_transaction();
   void record_created_object(const ProtobufCMessage& m);
   void record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt);
 
@@ -203,6 +219,8 @@ class FileContext {
   std::span<const Statement> statements_;
   bool in_tx_ = false;
   bool assumed_tx_ = false;
+  int routine_depth_ = 0;
+  bool routine_tx_ = false;  // the open transaction is the one a routine body started
   int tx_id_ = 1;
   std::optional<Span> tx_start_;
   TransactionalSetting lock_timeout_;
@@ -211,8 +229,30 @@ class FileContext {
   std::optional<size_t> first_long_unprotected_;
   Transactional<Tri> timezone_utc_{Tri::Maybe, Tri::Maybe, Tri::Maybe};
   Transactional<std::string> default_schema_{"public", "public", "public"};
-  Catalog own_catalog_;
-  Catalog* catalog_ = &own_catalog_;  // own_catalog_, or settings_.working_catalog
+  // The catalog this file replays into: its own copy, or the history's (settings_.working_
+  // catalog). A copy of the context (predict_after, a rule's "what if") always gets a catalog of
+  // its own, so it never changes the history's.
+  class CatalogSlot {
+   public:
+    CatalogSlot() = default;
+    CatalogSlot(const CatalogSlot& o) : own_(o.get()) {}
+    CatalogSlot& operator=(const CatalogSlot& o) {
+      if (this != &o) {
+        own_ = o.get();
+        working_ = nullptr;
+      }
+      return *this;
+    }
+    void use(Catalog* working) { working_ = working; }
+    Catalog& get() { return working_ ? *working_ : own_; }
+    const Catalog& get() const { return working_ ? *working_ : own_; }
+    Catalog& own() { return own_; }
+
+   private:
+    Catalog own_;
+    Catalog* working_ = nullptr;
+  };
+  CatalogSlot catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;
   std::vector<UnknownStatement> unknowns_;

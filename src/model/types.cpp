@@ -177,12 +177,19 @@ TypeChange classify_type_change(const TypeRef& from, const TypeRef& to, bool usi
     return yes("reducing fractional-second precision rounds every value");
   }
   if ((a == "timestamp" && b == "timestamptz") || (a == "timestamptz" && b == "timestamp")) {
-    if (session_utc == Tri::Yes && bigger_or_unbounded(0))
+    // The cast keeps the bytes only when the session TimeZone is UTC; a precision on the new
+    // type adds a rounding step PostgreSQL cannot prove harmless (measured: timestamp(3) ->
+    // timestamptz(3) rewrites even under UTC, timestamp(3) -> timestamptz does not).
+    if (session_utc == Tri::Yes && to.mods.empty())
       return no("the session TimeZone is UTC, so stored values keep their meaning");
     c.rewrite = Tri::Yes;
-    c.reason =
-        "timestamp <-> timestamptz rewrites unless the session TimeZone is UTC "
-        "(add SET LOCAL TimeZone = 'UTC' before it)";
+    c.reason = session_utc == Tri::Yes
+                   ? fmt::format(
+                         "converting to {} with a precision rewrites even under UTC; convert to "
+                         "{} without one",
+                         to.display(), to.name == "timestamptz" ? "timestamptz" : "timestamp")
+                   : "timestamp <-> timestamptz rewrites unless the session TimeZone is UTC "
+                     "(add SET LOCAL TimeZone = 'UTC' before it)";
     return c;
   }
   return yes(fmt::format("{} is not binary coercible to {}", from.display(), to.display()));

@@ -16,6 +16,8 @@ std::unique_ptr<Reporter> make_sarif_reporter(std::ostream& out, const ReportOpt
 std::unique_ptr<Reporter> make_github_reporter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<Reporter> make_gitlab_reporter(std::ostream& out, const ReportOptions& options);
 std::unique_ptr<Reporter> make_junit_reporter(std::ostream& out, const ReportOptions& options);
+// `check --diff`: the fixes of each file as a unified diff instead of a report.
+std::unique_ptr<Reporter> make_diff_reporter(std::ostream& out, const ReportOptions& options);
 
 // A path as the user should see it: relative to base_dir when inside it, else unchanged.
 std::string display_path(const std::string& path, const std::string& base_dir);

@@ -39,6 +39,7 @@ std::unique_ptr<Reporter> make_reporter(std::string_view format, std::ostream& o
   if (format == "github") return make_github_reporter(out, options);
   if (format == "gitlab") return make_gitlab_reporter(out, options);
   if (format == "junit") return make_junit_reporter(out, options);
+  if (format == "diff") return make_diff_reporter(out, options);  // check --diff
   return nullptr;
 }
 

@@ -1,0 +1,42 @@
+// PL/pgSQL bodies (DO blocks, CREATE FUNCTION / PROCEDURE ... LANGUAGE plpgsql) read with
+// libpg_query's PL/pgSQL parser: the SQL statements a body runs, in order, each as embedded SQL
+// mapped back to where it is written in the file, so that the linter runs the same rules on
+// them. EXECUTE of a constant string (or of constants joined with ||) is SQL too; EXECUTE of
+// anything else is reported as dynamic, never guessed at.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/parse.hpp"
+#include "core/source.hpp"
+
+namespace migsafe {
+
+struct BodyItem {
+  enum Kind { Sql, DynamicSql, Commit, Rollback } kind = Sql;
+  std::shared_ptr<const Embedding> sql;  // Sql: one statement, or several for an EXECUTE string
+  Span span;                             // in the file: the SQL, the EXECUTE expression, COMMIT
+  bool execute = false;                  // Sql: the text of a constant EXECUTE string
+  std::string expression;                // DynamicSql: the EXECUTE expression as written
+};
+
+struct RoutineBody {
+  bool do_block = false;  // a DO statement (runs now) rather than a routine definition
+  std::vector<BodyItem> items;
+  std::optional<SyntaxError> error;  // not valid PL/pgSQL: PostgreSQL rejects the statement
+  Span literal;                      // the string literal that holds the body
+};
+
+// The PL/pgSQL body of `stmt` (a DO statement, or CREATE FUNCTION / PROCEDURE with a string
+// body in LANGUAGE plpgsql); nullopt for every other statement and language.
+std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement& stmt);
+
+// libpg_query's PL/pgSQL parser points the process's stderr at a pipe while it runs. Hold this
+// lock to write to stderr while other threads may be linting.
+std::unique_lock<std::mutex> lock_stderr();
+
+}  // namespace migsafe
