@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/check.hpp"
+#include "model/catalog.hpp"
 
 namespace migsafe {
 namespace {
@@ -20,6 +21,15 @@ const RuleMeta kMeta{
         "Stop using the column in the code first (Rails ignored_columns, remove it from the "
         "entity or schema), deploy that everywhere, then drop the column in a later migration.",
 };
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i) out += i + 1 == names.size() ? " and " : ", ";
+    out += names[i];
+  }
+  return out;
+}
 
 void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
   if (cmd.subtype != PG_QUERY__ALTER_TABLE_TYPE__AT_DropColumn &&
@@ -46,13 +56,28 @@ void visit(const PgQuery__AlterTableCmd& cmd, Check& c) {
       lock_note = fmt::format("; while it waits for its {} lock, {} of {} queue behind it",
                               lock_name(l->mode), blocked_traffic(l->mode), t);
   }
+  // What the schema history says still uses the column: views and other tables' foreign keys
+  // make the DROP fail without CASCADE (and go with it with CASCADE); indexes go with it.
+  std::vector<std::string> blocking, dropped;
+  for (const Dependent& d : ctx.catalog().dependents_of_column(table, column_name))
+    (d.kind == Dependent::Index ? dropped : blocking).push_back(d.describe());
+  std::string users_note;
+  bool cascade = cmd.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+  if (!blocking.empty())
+    users_note +=
+        fmt::format("; {} still {} it: {}", join(blocking), blocking.size() == 1 ? "uses" : "use",
+                    cascade ? "CASCADE silently drops them too"
+                            : "without CASCADE the DROP fails with \"other objects depend on it\"");
+  if (!dropped.empty())
+    users_note += fmt::format("; {} on it {} dropped with it", join(dropped),
+                              dropped.size() == 1 ? "is" : "are");
   auto finding = c.report(
       c.subcommand_span(cmd),
       fmt::format("Dropping column {} from {} breaks the application code that is running now: "
                   "queries that name {} fail, and so do the INSERTs (and SELECTs) that ORMs build "
                   "from their cached column list (Active Record, Hibernate, Ecto schemas), until "
-                  "every instance runs code that no longer knows the column{}",
-                  col, t, col, lock_note));
+                  "every instance runs code that no longer knows the column{}{}",
+                  col, t, col, users_note, lock_note));
 
   std::string not_null_step;
   if (!column) {

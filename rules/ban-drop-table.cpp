@@ -6,6 +6,9 @@
 
 #include "core/check.hpp"
 #include "core/node_util.hpp"
+#include "model/catalog.hpp"
+
+#include <algorithm>
 
 namespace migsafe {
 namespace {
@@ -66,12 +69,30 @@ void visit(const PgQuery__DropStmt& s, Check& c) {
     lock_note = fmt::format("; while it waits for its {}, queries on {} queue behind it", mode,
                             join(blocked));
 
+  // What the schema history says still uses the tables (views, other tables' foreign keys,
+  // partitions): without CASCADE PostgreSQL refuses the drop; with it they go too.
+  std::vector<std::string> users;
+  for (const QualifiedName& n : existing)
+    for (const Dependent& d : ctx.catalog().dependents_of_table(n))
+      if (std::find(existing.begin(), existing.end(), d.object) == existing.end() ||
+          d.kind == Dependent::ForeignKey)
+        users.push_back(d.describe());
+  std::string users_note;
+  if (!users.empty()) {
+    bool cascade = s.behavior == PG_QUERY__DROP_BEHAVIOR__DROP_CASCADE;
+    users_note = fmt::format("; {} still {} {}: {}", join(users),
+                             users.size() == 1 ? "uses" : "use", one ? "it" : "them",
+                             cascade ? "CASCADE silently drops them too"
+                                     : "without CASCADE the DROP fails with \"other objects depend "
+                                       "on it\"");
+  }
+
   auto finding = c.report(
       c.statement_span(),
       fmt::format("DROP TABLE deletes {} and every row in {}: code that still uses {} fails with "
                   "\"relation does not exist\" once this commits, and the data can only be "
-                  "recovered from a backup{}",
-                  tables, one ? "it" : "them", one ? "it" : "them", lock_note));
+                  "recovered from a backup{}{}",
+                  tables, one ? "it" : "them", one ? "it" : "them", users_note, lock_note));
 
   const std::string& first = names.front();
   std::string cascade_note;

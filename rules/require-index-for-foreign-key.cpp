@@ -91,7 +91,8 @@ void finish(Check& c) {
   const FileContext& ctx = c.ctx();
   const Catalog& cat = ctx.catalog();
   auto statements = ctx.statements();
-  for (const auto& [name, table] : cat.tables()) {
+  for (const TableInfo* touched : cat.touched_tables()) {
+    const TableInfo& table = *touched;
     // Indexes of a table migsafe has not seen created (or copied with LIKE) are unknown.
     if (!table.columns_known) continue;
     for (const ConstraintInfo& fk : table.constraints) {

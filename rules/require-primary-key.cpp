@@ -68,7 +68,8 @@ const PgQuery__RangeVar* created_relation(const Statement& st, const FileContext
 void finish(Check& c) {
   const FileContext& ctx = c.ctx();
   auto statements = ctx.statements();
-  for (const auto& [name, table] : ctx.catalog().tables()) {
+  for (const TableInfo* touched : ctx.catalog().touched_tables()) {
+    const TableInfo& table = *touched;
     if (table.origin != Origin::ThisFile || has_primary_key(table)) continue;
     if (table.created_statement >= statements.size()) continue;
     const Statement& st = statements[table.created_statement];

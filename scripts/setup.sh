@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(cmake make g++ pkg-config libpg-query-dev libprotobuf-c-dev libcli11-dev
-            nlohmann-json3-dev libfmt-dev libtomlplusplus-dev libpq-dev)
+            nlohmann-json3-dev libfmt-dev libtomlplusplus-dev libpq-dev libssl-dev)
 test_pkgs=(googletest libgtest-dev libxml2-dev clang-format postgresql nodejs npm git pre-commit
            python3-yaml)
 

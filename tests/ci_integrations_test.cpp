@@ -234,7 +234,7 @@ TEST(GitHubAction, UsageErrorFailsWithoutUpload) {
 
 // The build step itself: the repository's setup script, then a Release build of the migsafe
 // target alone, used by the check step. A full build takes minutes, so it runs only with
-// MIGSAFE_SLOW_TESTS=1 (skipped loudly otherwise).
+// MIGSAFE_SLOW_TESTS=1, which ./dev test (CI) sets (skipped loudly otherwise).
 TEST(GitHubAction, BuildStepBuildsMigsafeFromSource) {
   if (!have_yaml()) return;
   if (!std::getenv("MIGSAFE_SLOW_TESTS")) {

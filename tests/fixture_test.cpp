@@ -3,6 +3,7 @@
 // comments. A missing finding and an unexpected one both fail.
 //
 // A fixture may start with a settings line:  -- fixture: pg-version=11, assume-in-transaction
+// History rules name the fixture's place in a migration history there (see fixture_settings).
 // `with=<rule>` (repeatable) enables another rule too, whose findings must then be expected as
 // well (for rules about other rules' findings, such as unused-suppression). The filter stage
 // (inline suppressions) runs as in `migsafe check`.
@@ -58,16 +59,6 @@ std::vector<std::string> also_enabled(const std::string& sql) {
   return out;
 }
 
-LintSettings settings_from(const std::string& sql) {
-  LintSettings s;
-  std::string opts = header(sql);
-  std::smatch m;
-  static const std::regex pg(R"(pg-version=(\d+))");
-  if (std::regex_search(opts, m, pg)) s.pg_version = std::stoi(m[1]);
-  if (opts.find("assume-in-transaction") != std::string::npos) s.assume_in_transaction = true;
-  return s;
-}
-
 std::multiset<std::pair<uint32_t, std::string>> expectations(const std::string& sql) {
   std::multiset<std::pair<uint32_t, std::string>> out;
   static const std::regex expect(R"(--\s*expect:\s*([a-z0-9, -]+))");
@@ -101,7 +92,7 @@ TEST_P(Fixture, FindingsMatchExpectations) {
   sel.select = {fx.rule};
   for (const auto& id : also_enabled(sql)) sel.select.push_back(id);
   FilePlan plan;
-  plan.plan = std::make_shared<const LintPlan>(settings_from(sql), sel);
+  plan.plan = std::make_shared<const LintPlan>(fixture_settings(sql), sel);
   FileResult r = lint_file(std::make_shared<const SourceFile>(fx.path, sql), plan);
   std::multiset<std::pair<uint32_t, std::string>> got;
   for (const Finding& f : r.findings) got.insert({r.file->position(f.span.begin).line, f.rule});

@@ -12,7 +12,11 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <regex>
 #include <sstream>
+
+#include "core/history.hpp"
 
 namespace migsafe::test {
 
@@ -42,6 +46,68 @@ std::vector<std::string> rule_ids(const FileResult& r) {
   std::vector<std::string> ids;
   for (const auto& f : r.findings) ids.push_back(f.rule);
   return ids;
+}
+
+LintSettings fixture_settings(const std::string& sql) {
+  namespace fs = std::filesystem;
+  LintSettings s;
+  static const std::regex header(R"(^--\s*fixture:\s*(.*))");
+  std::smatch m;
+  std::string first = sql.substr(0, sql.find('\n'));
+  if (!std::regex_search(first, m, header)) return s;
+  std::string opts = m[1];
+  if (size_t cut = opts.find("--"); cut != std::string::npos) opts.resize(cut);  // -- expect:
+  std::map<std::string, std::string> kv;
+  static const std::regex item(R"(([a-z-]+)(?:=([^,\s]*))?)");
+  for (std::sregex_iterator it(opts.begin(), opts.end(), item), e; it != e; ++it)
+    kv[(*it)[1]] = (*it)[2];
+  if (kv.count("pg-version")) s.pg_version = std::stoi(kv["pg-version"]);
+  if (kv.count("assume-in-transaction")) s.assume_in_transaction = true;
+  if (!kv.count("framework") || !kv.count("file")) return s;
+
+  fs::path dir = fs::temp_directory_path() / ("migsafe-fixture-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  std::vector<std::string> names;
+  std::stringstream hist(kv["history"]);
+  for (std::string n; std::getline(hist, n, ';');)
+    if (!n.empty()) names.push_back(n);
+  PlanRequest req;
+  auto add = [&](const std::string& name, const std::string& text) {
+    fs::path p = dir / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+    req.files.push_back(p.string());
+    req.roots.push_back(dir.string());
+    req.shown.push_back(name);
+  };
+  for (const auto& n : names)
+    if (n == "sqitch.plan") {
+      std::string plan = "%project=x\n";
+      for (const auto& c : names)
+        if (c.rfind("deploy/", 0) == 0)
+          plan += c.substr(7, c.size() - 11) + " 2024-01-01T00:00:00Z a <a@b>\n";
+      plan += kv["file"].substr(7, kv["file"].size() - 11) + " 2024-01-01T00:00:00Z a <a@b>\n";
+      fs::create_directories(dir);
+      std::ofstream(dir / "sqitch.plan") << plan;
+    }
+  for (const auto& n : names)
+    if (n != "sqitch.plan") add(n, "");
+  add(kv["file"], sql);
+  req.framework = kv["framework"];
+  if (kv.count("status")) {
+    req.changes.active = true;
+    req.changes.base_ref = kv.count("base") ? kv["base"] : "origin/main";
+    ChangeStatus st = kv["status"] == "added"      ? ChangeStatus::Added
+                      : kv["status"] == "modified" ? ChangeStatus::Modified
+                                                   : ChangeStatus::Changed;
+    std::error_code ec;
+    req.changes.files[fs::weakly_canonical(req.files.back(), ec).lexically_normal().string()] = st;
+  }
+  HistoryPlan plan = plan_histories(req);
+  for (const PlannedFile& f : plan.files)
+    if (f.shown == kv["file"]) s.migration = complete_facts(f, prepare_source(f, sql));
+  fs::remove_all(dir);
+  return s;
 }
 
 namespace {

@@ -17,6 +17,16 @@ FileResult lint(const std::string& sql, const std::vector<std::string>& rules = 
                 LintSettings settings = {});
 std::vector<std::string> rule_ids(const FileResult& r);
 
+// Settings from a fixture's first line, `-- fixture: key=value, flag, ...`:
+//   pg-version=N, assume-in-transaction
+//   framework=NAME file=NAME      the fixture is file NAME of a migration history
+//   history=A;B;C                 the other files of that history (empty files)
+//   status=added|modified|changed the fixture file's change status (the others are unchanged)
+//   base=REF                      the ref a change set is compared with
+// With framework/file, the history is planned for real (in a temporary directory) and the
+// fixture file gets the planner's facts.
+LintSettings fixture_settings(const std::string& sql);
+
 struct CommandResult {
   int exit_code = -1;
   std::string out;

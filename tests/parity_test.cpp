@@ -109,12 +109,16 @@ TEST(Parity, DocsExamplesBehave) {
     auto good = first_sql_block(*instead);
     ASSERT_TRUE(bad.has_value()) << id << ": Example has no ```sql block";
     ASSERT_TRUE(good.has_value()) << id << ": Use instead has no ```sql block";
-    LintSettings settings;
+    // A history rule's example starts with a `-- fixture:` line naming its place in a history.
+    LintSettings settings = fixture_settings(*bad);
     if (r.meta.min_pg) settings.pg_version = std::max(settings.pg_version, r.meta.min_pg);
     if (r.meta.max_pg) settings.pg_version = std::min(settings.pg_version, r.meta.max_pg);
     auto ids = rule_ids(lint(*bad, {id}, settings));
     EXPECT_TRUE(std::count(ids.begin(), ids.end(), id) > 0)
         << id << ": the Example does not trigger the rule";
+    settings = fixture_settings(*good);
+    if (r.meta.min_pg) settings.pg_version = std::max(settings.pg_version, r.meta.min_pg);
+    if (r.meta.max_pg) settings.pg_version = std::min(settings.pg_version, r.meta.max_pg);
     ids = rule_ids(lint(*good, {id}, settings));
     EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 0)
         << id << ": the Use instead example triggers the rule";

@@ -1,8 +1,6 @@
 -- Initial schema. Everything here is created by this migration, so indexes and constraints on
--- these tables are fine: nobody reads or writes them yet. One transaction: if any statement
--- fails, none of them happened, and the migration can simply run again.
-BEGIN;
-
+-- these tables are fine: nobody reads or writes them yet. Flyway runs the file in one
+-- transaction: if any statement fails, none of them happened, and the migration can run again.
 CREATE TABLE accounts (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     email       text NOT NULL,
@@ -18,5 +16,3 @@ CREATE TABLE orders (
     note        text CHECK (char_length(note) <= 200)
 );
 CREATE INDEX orders_account_id_idx ON orders (account_id);
-
-COMMIT;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "core/history.hpp"
 #include "core/runner.hpp"
 #include "report/reporter.hpp"
 
@@ -60,10 +61,25 @@ Command add_check_command(CLI::App& app) {
   cmd->add_option("--color", options->color, "Colour the text report")
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
-  cmd->add_option("-j,--jobs", options->jobs, "Files linted in parallel (default: one per core)")
+  cmd->add_option("-j,--jobs", options->jobs,
+                  "Threads: files are parsed in parallel, the schema replay and rules run in order "
+                  "(default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--stdin-filename", options->stdin_filename,
                   "Path to show for stdin (-); also where its config is looked up");
+  cmd->add_option("--framework", options->framework,
+                  "Migration framework: its file order, down scripts and transactions (default: "
+                  "the config's `framework`, else detected per directory)")
+      ->check(CLI::IsMember(framework_names()));
+  cmd->add_option("--since", options->since,
+                  "Lint only migrations added or changed since this git ref (the older ones are "
+                  "schema context)");
+  cmd->add_option("--changed", options->changed,
+                  "Lint only these migration files (the others are schema context)")
+      ->expected(1, -1);
+  cmd->add_option("--stats", options->stats,
+                  "Production table sizes (JSON from `migsafe stats`): tiny tables drop to info, "
+                  "large ones are named with their size");
   auto diff = std::make_shared<bool>(false);
   auto* diff_flag = cmd->add_flag("--diff", *diff,
                                   "Print every fix as a unified diff instead of the report "

@@ -13,8 +13,9 @@ int run(int argc, char** argv) {
   app.set_version_flag("--version", std::string("migsafe ") + MIGSAFE_VERSION);
   app.require_subcommand(1);
   std::vector<Command> commands = {
-      add_check_command(app), add_rules_command(app), add_explain_command(app),
-      add_init_command(app),  add_locks_command(app), add_trace_command(app),
+      add_check_command(app),  add_rules_command(app),  add_explain_command(app),
+      add_init_command(app),   add_locks_command(app),  add_trace_command(app),
+      add_schema_command(app), add_ledger_command(app), add_stats_command(app),
       add_lsp_command(app),
   };
   try {

@@ -72,6 +72,7 @@ void walk_directory(const std::string& root, Discovered& out) {
   if (ec) out.errors.push_back(root + ": " + ec.message());
   std::sort(found.begin(), found.end(), natural_less);
   out.files.insert(out.files.end(), found.begin(), found.end());
+  out.roots.insert(out.roots.end(), found.size(), root);
   out.named.resize(out.files.size(), false);
 }
 
@@ -82,6 +83,7 @@ Discovered discover(const std::vector<std::string>& paths) {
   for (const std::string& p : paths) {
     if (p == "-") {
       out.files.push_back(p);
+      out.roots.push_back(p);
       out.named.push_back(true);
       continue;
     }
@@ -96,6 +98,7 @@ Discovered discover(const std::vector<std::string>& paths) {
       walk_directory(p, out);
     } else {
       out.files.push_back(p);
+      out.roots.push_back(p);
       out.named.push_back(true);
     }
   }

@@ -9,6 +9,7 @@ namespace migsafe {
 
 struct Discovered {
   std::vector<std::string> files;  // "-" stands for standard input
+  std::vector<std::string> roots;  // for each file, the command-line path it was found under
   std::vector<bool> named;         // per file: named on the command line (not found in a directory)
   std::vector<std::string> errors;  // "path: reason" for paths that cannot be used
 };

@@ -72,6 +72,30 @@ namespace {
 // How deep DO blocks, EXECUTE strings and routine calls are followed into one another.
 constexpr int kMaxDepth = 8;
 
+// Table sizes (--stats), applied in this one place for every rule: the finding is about the
+// existing relation its statement locks most strongly. A locking finding on a tiny table drops
+// to info; on a larger one the message says how large it is.
+void apply_table_stats(const TableStats& stats, const Effect& effect, std::span<Finding> findings) {
+  const RelationLock* lock = effect.strongest_on_existing();
+  if (!lock || lock->relation.empty()) return;
+  const TableSize* size = stats.find(lock->relation);
+  if (!size) return;
+  bool tiny = size->rows <= TableStats::kTinyRows && size->bytes <= TableStats::kTinyBytes;
+  for (Finding& f : findings) {
+    const RuleDef* rule = find_rule(f.rule);
+    bool locking = rule && rule->meta.category == "locking";
+    if (tiny && locking) {
+      f.severity = Severity::Info;
+      f.message +=
+          fmt::format(" ({} has about {} ({}) in production: the lock is brief)",
+                      lock->relation.display(), format_rows(size->rows), format_bytes(size->bytes));
+    } else if (!tiny) {
+      f.message += fmt::format(" ({} has about {}, {}, in production)", lock->relation.display(),
+                               format_rows(size->rows), format_bytes(size->bytes));
+    }
+  }
+}
+
 // A PL/pgSQL body ready to run: its items, and the SQL of each item parsed once.
 struct PreparedBody {
   RoutineBody body;
@@ -105,11 +129,23 @@ bool touches(Span edit, Span region) {
 
 class FileLinter {
  public:
-  FileLinter(std::shared_ptr<const SourceFile> file, const LintPlan& plan, FileResult& result)
-      : file_(std::move(file)), plan_(plan), result_(result), ctx_(*file_, plan.settings()) {}
+  FileLinter(std::shared_ptr<const SourceFile> file, const LintPlan& plan,
+             const LintSettings& settings, bool run_rules, FileResult& result)
+      : file_(std::move(file)),
+        plan_(plan),
+        result_(result),
+        ctx_(*file_, settings),
+        run_rules_(run_rules),
+        stats_(settings.stats.get()) {}
 
-  void run() {
-    ParsedFile parsed = parse_file(*file_);
+  // Statements the catalog could not model, and the catalog itself (unless it was replayed in
+  // place), for the next file of the history.
+  void take_replay(ReplayResult& out, bool in_place) {
+    out.unknown = ctx_.replay_unknowns();
+    if (!in_place) out.catalog = ctx_.take_catalog();
+  }
+
+  void run(const ParsedFile& parsed) {
     result_.statements = parsed.statements.size();
     result_.statement_spans.reserve(parsed.statements.size());
     for (const Statement& stmt : parsed.statements) result_.statement_spans.push_back(stmt.span);
@@ -120,15 +156,15 @@ class FileLinter {
       host_index_ = stmt.index;
       lint(stmt);
     }
-    finish(parsed.statements.size());
+    if (run_rules_) finish(parsed.statements.size());
     sort_findings(result_.findings);
-    redact_secrets(*file_, linted_, result_.findings);
+    if (run_rules_) redact_secrets(*file_, linted_, result_.findings);
   }
 
  private:
   void report_syntax_errors(const std::vector<SyntaxError>& errors) {
     int idx = rule_index("syntax-error");
-    if (idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
+    if (!run_rules_ || idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
     size_t first = result_.findings.size();
     for (const SyntaxError& e : errors) {
       Finding f;
@@ -147,7 +183,7 @@ class FileLinter {
 
   void report_dynamic(const BodyItem& item) {
     int idx = rule_index("unchecked-dynamic-sql");
-    if (idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
+    if (!run_rules_ || idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;
     size_t first = result_.findings.size();
     std::string shown = item.expression.substr(0, item.expression.find('\n'));
     if (shown.size() > 60) shown = shown.substr(0, code_point_to_byte(shown, 57)) + "...";
@@ -214,7 +250,8 @@ class FileLinter {
       return *effect;
     };
     size_t first = result_.findings.size();
-    if (stmt.node) {
+    ctx_.enter(stmt);
+    if (stmt.node && run_rules_) {
       Check check(ctx_, stmt, result_.findings);
       check.set_effect_source(effect_source);
       for (size_t r : plan_.statement_hooks()) {
@@ -231,6 +268,9 @@ class FileLinter {
         }
         return true;
       });
+      if (stats_ && result_.findings.size() > first)
+        apply_table_stats(*stats_, effect_source(),
+                          std::span<Finding>(result_.findings).subspan(first));
     }
     adopt(first, &stmt);
     if (stmt.node && depth_ < kMaxDepth) runs_now(stmt);
@@ -355,6 +395,8 @@ class FileLinter {
   size_t host_index_ = 0;            // the top-level statement being linted
   std::vector<Statement> linted_;    // every statement linted, bodies included (for secrets)
   int depth_ = 0;
+  bool run_rules_ = true;
+  const TableStats* stats_ = nullptr;
   Span outer_;           // the outermost literal of the body being run
   std::string routine_;  // the routine being run ("" in a DO block)
   std::optional<Span> call_;
@@ -364,9 +406,18 @@ class FileLinter {
 }  // namespace
 
 FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& plan) {
+  ParsedFile parsed = parse_file(*file);
+  return lint_parsed(std::move(file), parsed, plan, plan.settings());
+}
+
+FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
+                       const LintPlan& plan, const LintSettings& settings, bool run_rules,
+                       ReplayResult* replay) {
   FileResult result;
   result.file = file;
-  FileLinter(file, plan, result).run();
+  FileLinter linter(file, plan, settings, run_rules, result);
+  linter.run(parsed);
+  if (replay) linter.take_replay(*replay, settings.working_catalog != nullptr);
   return result;
 }
 

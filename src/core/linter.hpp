@@ -79,4 +79,18 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
 // Sorts findings by position, then rule id (the order every report shows).
 void sort_findings(std::vector<Finding>& findings);
 
+// What replaying a file left behind, for the next file of its history.
+struct ReplayResult {
+  Catalog catalog;                        // the schema after the file's last statement
+  std::vector<UnknownStatement> unknown;  // statements the catalog could not model
+};
+
+// Lints an already parsed file with this file's `settings` (the plan's, plus what the history
+// knows: base catalog, transactions, migration facts). With `run_rules` false the file is only
+// replayed (schema context for later files): no rule runs and no finding is produced. When
+// `replay` is given it receives the catalog after the file.
+FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
+                       const LintPlan& plan, const LintSettings& settings, bool run_rules = true,
+                       ReplayResult* replay = nullptr);
+
 }  // namespace migsafe

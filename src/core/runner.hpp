@@ -1,7 +1,9 @@
-// `migsafe check`: discover files, resolve each one's config, lint them in parallel on --jobs
-// threads (rules, then the filter stage: inline suppressions and the baseline), and feed the
-// reporter in input order as soon as each file's turn comes (deterministic output, bounded
-// memory). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
+// `migsafe check`: discover files, resolve each one's config, plan their migration histories
+// (framework, order, change set), read and parse them on --jobs threads ahead of an in-order
+// stage that replays each history's schema and runs the rules, then the filter stage (inline
+// suppressions and the baseline), and feed the reporter in plan order as soon as each file's
+// turn comes (deterministic output; memory bounded by the files in flight plus one schema per
+// history). Returns the process exit code: 0 clean, 1 findings at the fail level, 2 usage or
 // I/O error.
 #pragma once
 
@@ -27,8 +29,15 @@ struct CheckOptions {
   std::string baseline;        // --baseline FILE: tolerate the findings it lists
   std::string write_baseline;  // --write-baseline FILE: record the current findings
   bool fix = false;            // --fix: apply the safe fixes (the report shows what is left)
+  std::string since;           // --since GIT_REF: lint only what changed since it
+  std::vector<std::string> changed;  // --changed FILE...: lint only these
+  std::string stats;                 // --stats FILE: production table sizes
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
+// `migsafe schema`: replays the histories under `options.paths` and prints the catalog each
+// ends with, and every statement the catalog could not model ("text" or "json").
+int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace migsafe

@@ -1,14 +1,18 @@
-// An in-memory catalog of the objects the migration has shown so far: tables, their columns
-// (type, nullability, default), constraints (with validation state), indexes. Built by
-// replaying statements in order; rules and the lock model read it ("was this table created
-// earlier?", "what type did this column have?", "which table does this index belong to?").
-// Anything it cannot model it leaves out: an absent answer means "unknown", never a guess.
+// An in-memory catalog of the schema the migrations have built so far: schemas, tables and
+// their columns (type, nullability, default, identity, generated), constraints (with validation
+// state), foreign keys, indexes (unique, valid, columns), enums, views and what they read, and
+// partitions. Built by replaying statements in order, across the files of a migration history
+// and then within the file being linted; rules and the lock model read it ("was this table
+// created earlier?", "what type did this column have?", "which index leads with these
+// columns?"). What it cannot model it records as unknown: an absent answer means "unknown",
+// never a guess.
 #pragma once
 
 #include <pg_query/pg_query.pb-c.h>
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,8 +21,10 @@
 
 namespace migsafe {
 
-// Where the catalog learnt of an object. Objects created by the migration being linted are
-// new and empty: nobody reads or writes them yet, so lock rules stay quiet about them.
+// Where the catalog learnt of an object. Objects created by the migration being linted (this
+// file, or an earlier file of the same change set) are new and empty: nobody reads or writes
+// them yet, so lock rules stay quiet about them. History: created by a migration that is
+// already applied (or seen before this one), or never seen created at all.
 enum class Origin { ThisFile, ChangeSet, History };
 inline bool is_new(Origin o) {
   return o != Origin::History;
@@ -40,7 +46,8 @@ struct ConstraintInfo {
   std::string name;
   ConstraintKind kind = ConstraintKind::Other;
   std::vector<std::string> columns;
-  QualifiedName references;  // foreign keys: the referenced table
+  QualifiedName references;              // foreign keys: the referenced table
+  std::vector<std::string> ref_columns;  // foreign keys: referenced columns (empty: its key)
   bool validated = true;
   // For CHECK (col IS NOT NULL): the column it proves non-null.
   std::string not_null_column;
@@ -59,35 +66,73 @@ struct IndexInfo {
   QualifiedName name;
   QualifiedName table;
   bool unique = false;
-  bool valid = true;
+  bool valid = true;  // false: left INVALID (known only when the history says so)
+  // Key columns in order; an expression key is "" (and `expressions` is set).
   std::vector<std::string> columns;
+  bool expressions = false;
+  bool partial = false;    // has a WHERE clause
+  std::string constraint;  // the PRIMARY KEY / UNIQUE / EXCLUDE constraint it backs, if any
   Origin origin = Origin::ThisFile;
 };
+
+enum class TableKind { Table, Partitioned, Partition };
 
 struct TableInfo {
   QualifiedName name;
   Origin origin = Origin::ThisFile;
-  bool columns_known = true;  // false for CREATE TABLE AS / LIKE / OF: columns not listed
-  // The statement of this file that created it (meaningful for Origin::ThisFile).
-  size_t created_statement = 0;
-  std::vector<ColumnInfo> columns;
-  std::vector<ConstraintInfo> constraints;
+  // false when not every column is known: the table was never seen created, or was created with
+  // LIKE / OF / AS from something the catalog does not know.
+  bool columns_known = true;
+  TableKind kind = TableKind::Table;
+  QualifiedName parent;                // partitions: the partitioned table
   bool partitioned = false;            // PARTITION BY
   std::vector<QualifiedName> parents;  // PARTITION OF / INHERITS / ATTACH PARTITION
   bool is_partition = false;           // parents.front() is its partitioned table
+  // The statement of its file that created it (meaningful for Origin::ThisFile).
+  size_t created_statement = 0;
+  std::vector<ColumnInfo> columns;
+  std::vector<ConstraintInfo> constraints;
 
   const ColumnInfo* column(std::string_view n) const;
   ColumnInfo* column(std::string_view n);
   const ConstraintInfo* constraint(std::string_view n) const;
   ConstraintInfo* constraint(std::string_view n);
+  const ConstraintInfo* primary_key() const;
 };
 
-// A view or materialized view and the relations its query reads (REFRESH and SELECT lock them).
+// What a view reads from one relation. PostgreSQL records the columns a view uses when it is
+// created (SELECT * expands to the columns of that moment), and refuses to drop them.
+struct ViewDependency {
+  QualifiedName relation;
+  std::set<std::string> columns;
+  bool columns_known = true;  // false: a column reference could not be tied to a relation
+};
+
+// A view or materialized view, the relations its query reads (REFRESH and SELECT lock them)
+// and the columns it uses of each.
 struct ViewInfo {
   QualifiedName name;
   bool materialized = false;
-  std::vector<QualifiedName> sources;
+  std::vector<ViewDependency> reads;
+  std::vector<QualifiedName> sources;  // the relations of `reads`, in order
   Origin origin = Origin::ThisFile;
+};
+
+struct EnumInfo {
+  QualifiedName name;
+  std::vector<std::string> values;
+  Origin origin = Origin::ThisFile;
+};
+
+// What replaying one statement did to the catalog.
+struct ReplayOutcome {
+  enum Kind {
+    Modeled,   // the catalog applied its whole effect
+    NoEffect,  // it changes nothing the catalog tracks (DML, SET, GRANT, functions, ...)
+    Unknown,   // it may change tracked objects in a way the catalog cannot model
+  };
+  Kind kind = NoEffect;
+  std::string reason;  // for Unknown: what could not be modeled
 };
 
 // What a statement needs to know from the surrounding file to update the catalog.
@@ -98,44 +143,102 @@ struct ReplayState {
   size_t statement = 0;
 };
 
+// Something that still uses a column or a table (for "dropping X breaks Y").
+struct Dependent {
+  enum Kind { View, Index, ForeignKey, Partition } kind = View;
+  QualifiedName object;  // the view, index, partition, or the table holding the foreign key
+  std::string name;      // the foreign key constraint's name
+  std::string describe()
+      const;  // "view active_orders", "foreign key invoices_order_fk on invoices"
+};
+
 class Catalog {
  public:
   const TableInfo* table(const QualifiedName& n) const;
   TableInfo* table(const QualifiedName& n);
   const IndexInfo* index(const QualifiedName& n) const;
-  const std::map<QualifiedName, TableInfo>& tables() const { return tables_; }
-  // The indexes known on `table` (CREATE INDEX; PRIMARY KEY / UNIQUE constraints are in the
-  // table's constraints).
-  std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
   const ViewInfo* view(const QualifiedName& n) const;
+  const EnumInfo* enum_type(const QualifiedName& n) const;
   // Whether CREATE SEQUENCE n was seen, and where.
   std::optional<Origin> sequence(const QualifiedName& n) const;
   // Partitions and inheritance children of `n` (direct ones).
   std::vector<const TableInfo*> children(const QualifiedName& n) const;
-  // Foreign keys of other tables that reference `n`: (table, constraint).
-  std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> referencing(
-      const QualifiedName& n) const;
   // Tables with a column of the (domain or user) type named `type`.
   std::vector<const TableInfo*> tables_using_type(std::string_view type) const;
   // Whether some table's columns are not all known (created before the migration, LIKE, AS).
   bool has_unknown_columns() const;
   // Every object becomes part of the history: earlier migrations, not this one.
   void mark_history();
+  void drop_sequence(const QualifiedName& n) { sequences_.erase(n); }
+  std::map<QualifiedName, Origin>& mutable_sequences() { return sequences_; }
+  bool has_schema(std::string_view name) const { return schemas_.count(std::string(name)) > 0; }
+  const std::map<QualifiedName, TableInfo>& tables() const { return tables_; }
+  const std::map<QualifiedName, IndexInfo>& indexes() const { return indexes_; }
+  const std::map<QualifiedName, ViewInfo>& views() const { return views_; }
+  const std::map<QualifiedName, EnumInfo>& enums() const { return enums_; }
+  const std::set<std::string>& schemas() const { return schemas_; }
+
+  // --- questions rules ask
+  // The tables the file being replayed created or changed (since the last settle), each once,
+  // in name order: what a rule that looks at "this file's tables" when the file ends needs,
+  // without walking the whole history's schema.
+  std::vector<const TableInfo*> touched_tables() const;
+  // Indexes of a table, in name order (CREATE INDEX, and the indexes behind PRIMARY KEY /
+  // UNIQUE / EXCLUDE constraints, named after the constraint).
+  std::vector<const IndexInfo*> indexes_on(const QualifiedName& table) const;
+  // A valid, non-partial index whose leading key columns are exactly `columns` in some order
+  // (what a foreign key's referencing side needs so that deletes on the referenced table do not
+  // scan). nullptr when the catalog knows of none.
+  const IndexInfo* index_leading_with(const QualifiedName& table,
+                                      const std::vector<std::string>& columns) const;
+  // The referenced columns of a foreign key (its ref_columns, or the referenced table's primary
+  // key when it names none), each nullptr where the catalog does not know the column.
+  std::vector<const ColumnInfo*> referenced_columns(const ConstraintInfo& fk) const;
+  // Foreign keys of other tables (and of `table` itself) that reference `table`, with the
+  // table each belongs to.
+  std::vector<std::pair<const TableInfo*, const ConstraintInfo*>> referencing(
+      const QualifiedName& table) const;
+  // What still uses a column / a table: views that read it, indexes on it (column only),
+  // foreign keys that reference it (and partitions of a table).
+  std::vector<Dependent> dependents_of_column(const QualifiedName& table,
+                                              std::string_view column) const;
+  std::vector<Dependent> dependents_of_table(const QualifiedName& table) const;
 
   // Updates the catalog with the effect of one parsed statement.
-  void apply(const PgQuery__Node* stmt, const ReplayState& state);
+  ReplayOutcome apply(const PgQuery__Node* stmt, const ReplayState& state);
+
+  // Every object learnt from the file being linted now belongs to `to`: the next file of the
+  // history sees them as created by the change set (still new) or by applied history. Only the
+  // objects touched since the last settle are visited, so a long history stays linear.
+  void settle(Origin to);
+  // Records that an object may hold ThisFile parts (for settle).
+  void touch_table(const QualifiedName& n) { touched_tables_.push_back(n); }
+  void touch_all() { touched_all_ = true; }
 
   TableInfo& add_table(const QualifiedName& n, Origin origin);
   void drop_table(const QualifiedName& n);
-  void drop_sequence(const QualifiedName& n) { sequences_.erase(n); }
-  void rename_view(const QualifiedName& from, const std::string& to);
   IndexInfo& add_index(IndexInfo index);
+
+  // Internal helpers used by the replay functions.
+  void drop_index(const QualifiedName& n) { indexes_.erase(n); }
+  void drop_view(const QualifiedName& n) { views_.erase(n); }
+  std::map<QualifiedName, IndexInfo>& mutable_indexes() { return indexes_; }
+  std::map<QualifiedName, ViewInfo>& mutable_views() { return views_; }
+  std::map<QualifiedName, EnumInfo>& mutable_enums() { return enums_; }
+  void touch_view(const QualifiedName& n) { touched_views_.push_back(n); }
+  void touch_enum(const QualifiedName& n) { touched_enums_.push_back(n); }
+  std::map<QualifiedName, TableInfo>& mutable_tables() { return tables_; }
+  std::set<std::string>& mutable_schemas() { return schemas_; }
 
  private:
   std::map<QualifiedName, TableInfo> tables_;
   std::map<QualifiedName, IndexInfo> indexes_;
   std::map<QualifiedName, ViewInfo> views_;
+  std::map<QualifiedName, EnumInfo> enums_;
+  std::set<std::string> schemas_{"public"};
   std::map<QualifiedName, Origin> sequences_;
+  std::vector<QualifiedName> touched_tables_, touched_indexes_, touched_views_, touched_enums_;
+  bool touched_all_ = false;
 };
 
 // Facts about a column definition (CREATE TABLE element or ALTER TABLE ADD COLUMN).

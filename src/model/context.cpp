@@ -75,17 +75,48 @@ bool set_config_call(const PgQuery__SelectStmt& s, std::string* name, std::strin
 
 FileContext::FileContext(const SourceFile& file, const LintSettings& settings)
     : file_(file), settings_(settings) {
-  if (settings_.base_catalog) catalog_ = *settings_.base_catalog;
-  if (settings_.assume_in_transaction) {
-    in_tx_ = true;
-    assumed_tx_ = true;
-    lock_timeout_.begin();
-    statement_timeout_.begin();
+  if (settings_.working_catalog) {
+    catalog_.use(settings_.working_catalog);
+  } else if (settings_.base_catalog) {
+    catalog_.own() = *settings_.base_catalog;
   }
+  const auto& segments = settings_.transaction_segments;
+  if (segments.empty() ? settings_.assume_in_transaction
+                       : segments.front().begin == 0 && segments.front().in_transaction)
+    begin_assumed_transaction();
+  if (!segments.empty() && segments.front().begin == 0) next_segment_ = 1;
+}
+
+void FileContext::begin_assumed_transaction() {
+  in_tx_ = true;
+  assumed_tx_ = true;
+  lock_timeout_.begin();
+  statement_timeout_.begin();
+  timezone_utc_.begin();
+  default_schema_.begin();
+}
+
+void FileContext::enter(const Statement& stmt) {
+  const auto& segments = settings_.transaction_segments;
+  bool crossed = false;
+  bool in_transaction = false;
+  while (next_segment_ < segments.size() && segments[next_segment_].begin <= stmt.span.begin) {
+    crossed = true;
+    in_transaction = segments[next_segment_].in_transaction;
+    ++next_segment_;
+  }
+  if (!crossed) return;
+  // The tool commits the previous segment's transaction (its own or one the SQL left open).
+  if (in_tx_) {
+    end_transaction(true);
+    held_.clear();
+    ++tx_id_;
+  }
+  if (in_transaction) begin_assumed_transaction();
 }
 
 bool FileContext::is_new_table(const QualifiedName& n) const {
-  const TableInfo* t = catalog_.table(n);
+  const TableInfo* t = catalog_.get().table(n);
   return t && is_new(t->origin);
 }
 
@@ -340,7 +371,9 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     state.origin = Origin::ThisFile;
     state.transaction = tx_id_;
     state.statement = stmt.index;
-    catalog_.apply(stmt.node, state);
+    ReplayOutcome outcome = catalog_.get().apply(stmt.node, state);
+    if (outcome.kind == ReplayOutcome::Unknown)
+      unknowns_.push_back(UnknownStatement{stmt.span, std::move(outcome.reason)});
     if (const auto* t = as<PgQuery__TransactionStmt>(m)) {
       // PL/pgSQL refuses transaction commands as SQL statements (COMMIT is its own statement).
       if (!in_routine()) apply_transaction(*t, stmt);

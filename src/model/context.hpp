@@ -18,10 +18,20 @@
 #include "core/source.hpp"
 #include "model/catalog.hpp"
 #include "model/locks.hpp"
+#include "model/migration.hpp"
+#include "model/stats.hpp"
 #include "model/tri.hpp"
 #include "model/volatility.hpp"
 
 namespace migsafe {
+
+// From `begin` on (a byte offset), the migration tool runs the statements in one transaction
+// of its own (`in_transaction`) or each on its own. A Liquibase changeset or a dbmate section
+// starts a segment; the tool commits the previous one there.
+struct TransactionSegment {
+  size_t begin = 0;
+  bool in_transaction = false;
+};
 
 struct LintSettings {
   int pg_version = 15;
@@ -33,6 +43,21 @@ struct LintSettings {
   // The migration framework named by --framework or the config file's `framework` key (one of
   // frameworks() in config/config.hpp); empty when not set.
   std::string framework;
+  // When not empty, replaces assume_in_transaction: the framework's transactions, in order.
+  std::vector<TransactionSegment> transaction_segments{};
+  // Instead of a copy: the history's own catalog, which this file's replay updates in place
+  // (the runner's in-order stage; no copy per file, so a long history stays linear).
+  Catalog* working_catalog = nullptr;
+  // What the migration history says about this file (absent for a lone file).
+  std::shared_ptr<const MigrationFacts> migration{};
+  // Production table sizes (--stats).
+  std::shared_ptr<const TableStats> stats{};
+};
+
+// A statement the catalog could not model (see ReplayOutcome).
+struct UnknownStatement {
+  Span span;
+  std::string reason;
 };
 
 struct SettingValue {
@@ -92,6 +117,8 @@ class FileContext {
 
   const SourceFile& file() const { return file_; }
   const LintSettings& settings() const { return settings_; }
+  // The migration history's facts about this file; nullptr when linted on its own.
+  const MigrationFacts* migration() const { return settings_.migration.get(); }
   // Every statement of the file, in order (a rule that must know what comes later, or find the
   // statement an earlier catalog entry came from, reads them here; the state is still "before").
   std::span<const Statement> statements() const { return statements_; }
@@ -140,7 +167,10 @@ class FileContext {
   QualifiedName resolve_list(PgQuery__Node* const* items, size_t n) const {
     return migsafe::resolve_list(items, n, default_schema_.current);
   }
-  const Catalog& catalog() const { return catalog_; }
+  const Catalog& catalog() const { return catalog_.get(); }
+  Catalog take_catalog() { return std::move(catalog_.get()); }
+  // Statements so far that the catalog could not model.
+  const std::vector<UnknownStatement>& replay_unknowns() const { return unknowns_; }
   // Created earlier in this file (or change set): new and empty, nobody reads it yet.
   bool is_new_table(const QualifiedName& n) const;
   std::optional<Volatility> user_function_volatility(std::string_view schema,
@@ -165,6 +195,10 @@ class FileContext {
   // the migration (new relations and "every index of" entries left out), in the order taken.
   std::vector<HeldLock> held_on_existing() const;
 
+  // Called before the rules see `stmt`: where the framework starts a new transaction segment
+  // (a Liquibase changeset), the previous segment's transaction ends.
+  void enter(const Statement& stmt);
+
   // Moves past `stmt`: applies its effect on transaction state, settings, catalog and locks.
   // The lock prediction is only asked for when a transaction stays open to hold the locks.
   void advance(const Statement& stmt, const std::function<const Effect&()>& effect);
@@ -175,6 +209,7 @@ class FileContext {
   void set_value(std::string_view name, std::optional<std::string> value, bool local,
                  const Statement& stmt);
   void end_transaction(bool committed);
+  void begin_assumed_transaction();
   void begin_routine_transaction();
   void record_created_object(const ProtobufCMessage& m);
   void record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt);
@@ -194,9 +229,34 @@ class FileContext {
   std::optional<size_t> first_long_unprotected_;
   Transactional<Tri> timezone_utc_{Tri::Maybe, Tri::Maybe, Tri::Maybe};
   Transactional<std::string> default_schema_{"public", "public", "public"};
-  Catalog catalog_;
+  // The catalog this file replays into: its own copy, or the history's (settings_.working_
+  // catalog). A copy of the context (predict_after, a rule's "what if") always gets a catalog of
+  // its own, so it never changes the history's.
+  class CatalogSlot {
+   public:
+    CatalogSlot() = default;
+    CatalogSlot(const CatalogSlot& o) : own_(o.get()) {}
+    CatalogSlot& operator=(const CatalogSlot& o) {
+      if (this != &o) {
+        own_ = o.get();
+        working_ = nullptr;
+      }
+      return *this;
+    }
+    void use(Catalog* working) { working_ = working; }
+    Catalog& get() { return working_ ? *working_ : own_; }
+    const Catalog& get() const { return working_ ? *working_ : own_; }
+    Catalog& own() { return own_; }
+
+   private:
+    Catalog own_;
+    Catalog* working_ = nullptr;
+  };
+  CatalogSlot catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;
+  std::vector<UnknownStatement> unknowns_;
+  size_t next_segment_ = 0;
   std::set<std::pair<ObjectKind, QualifiedName>> created_objects_;
   std::vector<AddedEnumValue> added_enum_values_;
 };
