@@ -35,7 +35,7 @@ printf '%-46s %-8s' rule severity
 for k in $kinds; do printf ' %7s' "$k"; done
 printf '\n'
 awk -F'\t' -v kinds="$kinds" '
-  FNR == NR { if ($1 !~ /^#/) kind["./" $1] = $2; next }
+  FNR == NR { if ($1 !~ /^#/) kind[$1] = $2; next }
   {
     path = $0; sub(/:[0-9]+:[0-9]+: .*/, "", path)
     sev = $0; sub(/^[^ ]*: /, "", sev); sub(/:.*/, "", sev)
@@ -54,7 +54,7 @@ awk -F'\t' -v kinds="$kinds" '
 echo
 echo "error-level findings on safe recipes:"
 awk -F'\t' '
-  FNR == NR { if ($2 == "safe") safe["./" $1] = 1; next }
+  FNR == NR { if ($2 == "safe") safe[$1] = 1; next }
   { path = $0; sub(/:[0-9]+:[0-9]+: .*/, "", path) }
   (path in safe) && / error: / { print "  " $0; found++ }
   END { if (!found) print "  none" }' "$dir/corpus/MANIFEST.tsv" "$dir/findings.txt"
