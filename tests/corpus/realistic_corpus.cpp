@@ -44,7 +44,8 @@ const char* style_name(Style s) {
 }
 
 // Logical column types; each style spells them its own way.
-enum class Ty { Ref, Str, Text, Bool, Int, Ts, Json, Money, Uuid, Date };
+// Code is varchar(2) (country codes).
+enum class Ty { Ref, Str, Code, Text, Bool, Int, Ts, Json, Money, Uuid, Date };
 enum class Pk { BigIdentity, BigSerial, Serial, Uuid, Cuid };
 
 struct Col {
@@ -253,6 +254,8 @@ std::string Gen::ty(const App& a, Ty t) const {
       if (a.style == Style::Rails) return "character varying";
       if (a.style == Style::Prisma) return "TEXT";
       return U("varchar(255)", "VARCHAR(255)");
+    case Ty::Code:
+      return U("varchar(2)", "VARCHAR(2)");
     case Ty::Text:
       return U("text", "TEXT");
     case Ty::Bool:
@@ -1271,12 +1274,12 @@ void Gen::seed_data(App& a, std::vector<Mig>& out) {
   if (!find(a, lookup)) {
     Table t;
     t.name = lookup;
-    t.cols = {Col{"code", Ty::Str, true, ""}, Col{"name", Ty::Str, true, ""}};
+    t.cols = {Col{"code", Ty::Code, true, ""}, Col{"name", Ty::Text, true, ""}};
     t.indexed.insert("code");
     m.slug = "create_" + lookup;
-    m.stmts.push_back("CREATE TABLE " + id(a, lookup) + " (\n    " + id(a, "code") +
-                      (upper(a) ? " VARCHAR(2)" : " varchar(2)") + " PRIMARY KEY,\n    " +
-                      id(a, "name") + " " + ty(a, Ty::Text) + " NOT NULL\n)");
+    m.stmts.push_back("CREATE TABLE " + id(a, lookup) + " (\n    " + id(a, "code") + " " +
+                      ty(a, Ty::Code) + " PRIMARY KEY,\n    " + id(a, "name") + " " +
+                      ty(a, Ty::Text) + " NOT NULL\n)");
     a.tables.push_back(t);
   } else {
     m.slug = "seed_" + lookup + "_" + std::to_string(a.step);
@@ -1574,6 +1577,8 @@ void Gen::write_dump(const App& a, const std::string& rel, bool restrict, bool r
         return "bigint";
       case Ty::Str:
         return "character varying(255)";
+      case Ty::Code:
+        return "character varying(2)";
       case Ty::Text:
         return "text";
       case Ty::Bool:
