@@ -242,6 +242,7 @@ class Gen {
   Options opt_;
   std::mt19937_64 rng_;
   std::vector<Entry> entries_;
+  std::set<std::string> paths_;
 };
 
 std::string Gen::ty(const App& a, Ty t) const {
@@ -1347,6 +1348,7 @@ void Gen::recipe(App& a, std::vector<Mig>& out) {
 void Gen::put(const std::string& rel, const std::string& text, const std::string& kind,
               const std::vector<std::string>& expect, const std::string& style,
               const std::string& recipe) {
+  if (!paths_.insert(rel).second) throw std::runtime_error("two corpus files at " + rel);
   fs::path p = dir_ / rel;
   fs::create_directories(p.parent_path());
   std::ofstream f(p, std::ios::binary);
@@ -1763,7 +1765,8 @@ std::vector<Entry> Gen::run() {
     if (a.style == Style::Rails)
       write_dump(a, "rails/" + a.name + "/db/structure.sql", (i / 8) % 2 == 1, true);
     else if (i % 3 == 0)
-      write_dump(a, "pg_dump/" + a.name + "/schema.sql", (i / 8) % 2 == 1, false);
+      write_dump(a, "pg_dump/" + std::string(style_name(a.style)) + "-" + a.name + "/schema.sql",
+                 (i / 8) % 2 == 1, false);
   }
   write_odd_files();
   std::ofstream man(dir_ / "MANIFEST.tsv", std::ios::binary);
