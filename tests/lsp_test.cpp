@@ -356,6 +356,49 @@ TEST(Lsp, HonoursTheConfigOfTheDocumentsPath) {
   EXPECT_TRUE(c.diagnostics(file_uri(plain))["diagnostics"].empty());
 }
 
+// A migration on disk is linted as `migsafe check` lints its directory: the earlier files are
+// schema context (the old type of a column, the indexes a foreign key can use), the unsaved
+// buffer stands in for the file, and later files do not matter. An untitled document has no
+// history.
+TEST(Lsp, MigrationsSeeTheSchemaOfTheEarlierFilesInTheirDirectory) {
+  TempDir dir;
+  dir.write("db/V1__init.sql",
+            "CREATE TABLE accounts (id bigint PRIMARY KEY, name varchar(100));\n"
+            "CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint);\n");
+  std::string v2 = dir.write("db/V2__edit_me.sql", "SELECT 1;\n");
+  dir.write("db/V3__later.sql", "DROP TABLE invoices;\n");
+  const std::string text =
+      "ALTER TABLE accounts ALTER COLUMN name TYPE varchar(20);\n"
+      "ALTER TABLE invoices ADD CONSTRAINT invoices_account_fk FOREIGN KEY (account_id) "
+      "REFERENCES accounts NOT VALID;\n";
+  LspClient c(dir.path());
+  c.start({}, file_uri(dir.path()));
+  open(c, file_uri(v2), text);
+  json d = c.diagnostics(file_uri(v2));
+  const json& narrow = find_diag(d, "narrowing-type-change");
+  EXPECT_NE(narrow["message"].get<std::string>().find("varchar(100)"), std::string::npos)
+      << narrow.dump();
+  EXPECT_EQ(find_diag(d, "require-index-for-foreign-key")["range"]["start"]["line"], 1);
+
+  // The same text untitled: no history, so no old type and no foreign key facts.
+  open(c, "untitled:V2.sql", text);
+  json alone = c.diagnostics("untitled:V2.sql");
+  EXPECT_FALSE(has(codes(alone), "narrowing-type-change")) << alone.dump();
+  EXPECT_FALSE(has(codes(alone), "require-index-for-foreign-key")) << alone.dump();
+
+  // An index from an earlier file, written while the document is open, is seen on the next
+  // change: the history is read afresh.
+  dir.write("db/V1__init.sql",
+            "CREATE TABLE accounts (id bigint PRIMARY KEY, name varchar(100));\n"
+            "CREATE TABLE invoices (id bigint PRIMARY KEY, account_id bigint);\n"
+            "CREATE INDEX invoices_account ON invoices (account_id);\n");
+  c.notify("textDocument/didChange", {{"textDocument", {{"uri", file_uri(v2)}, {"version", 2}}},
+                                      {"contentChanges", json::array({{{"text", text + "\n"}}})}});
+  json again = c.diagnostics(file_uri(v2));
+  EXPECT_FALSE(has(codes(again), "require-index-for-foreign-key")) << again.dump();
+  EXPECT_TRUE(has(codes(again), "narrowing-type-change")) << again.dump();
+}
+
 TEST(Lsp, MalformedInputIsAnsweredAndSurvived) {
   LspClient c;
   // Before initialize, requests are refused.

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <sstream>
 
 #include "config/resolver.hpp"
 #include "config/suppress.hpp"
 #include "core/fixes.hpp"
 #include "core/rule.hpp"
+#include "core/runner.hpp"
 #include "lsp/text.hpp"
 #include "lsp/transport.hpp"
 #include "lsp/uri.hpp"
@@ -273,8 +275,15 @@ void Server::lint(const std::string& uri, Document& doc) {
     return;
   }
   try {
-    doc.result =
-        lint_file(std::make_shared<const SourceFile>(doc.path.value_or(uri), doc.text), plan);
+    // A migration on disk is linted as `migsafe check` lints it: with the earlier migrations of
+    // its directory as schema context. Untitled documents (and files outside any history) are
+    // linted on their own.
+    std::ostringstream notes;
+    if (doc.path) doc.result = lint_in_history(*doc.path, doc.text, notes);
+    if (!notes.str().empty()) log_ << notes.str();
+    if (!doc.result)
+      doc.result =
+          lint_file(std::make_shared<const SourceFile>(doc.path.value_or(uri), doc.text), plan);
   } catch (const std::exception& e) {
     log_ << "migsafe lsp: internal error linting " << uri << ": " << e.what() << "\n";
     publish(uri, doc, json::array());
