@@ -140,7 +140,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed < files.size() && claimed < consumed + window) {
           size_t j = claimed++;
           lock.unlock();
-          Prepared q = prepare(files[j], pg_version(j));
+          Prepared q = prepare(files[j], pg_version(j), overlay);
           lock.lock();
           slots[j] = std::move(q);
           continue;
