@@ -1,7 +1,7 @@
 // Runs a command and prints its wall time and peak resident memory (from wait4's rusage), so
 // the benchmark needs nothing beyond what it builds. Usage: measure CMD ARGS...
-// Prints "<seconds> <peak_rss_kib> <exit_code>" on stdout; the command's own output goes to
-// /dev/null (reports can be large).
+// Prints "<seconds> <peak_rss_kib> <exit_code> <cpu_seconds>" on stdout (CPU = user + system); the
+// command's own output goes to /dev/null (reports can be large).
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   struct rusage usage {};
   wait4(pid, &status, 0, &usage);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("%.4f %ld %d\n", secs, usage.ru_maxrss, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+  double cpu = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+               static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+  std::printf("%.4f %ld %d %.4f\n", secs, usage.ru_maxrss,
+              WIFEXITED(status) ? WEXITSTATUS(status) : -1, cpu);
   return 0;
 }

@@ -1,86 +1,131 @@
 #!/usr/bin/env bash
 # Benchmark: prints, side by side in one run on the same corpus, the parse-only floor (a tiny
-# program that only parses each file with libpg_query and unpacks the tree), migsafe
-# `check --format json`, and squawk (JSON reporter) when it is installed: wall time, files/s,
-# MB/s and peak RSS, on one core and on all cores, plus the one-small-file (pre-commit) case.
+# program that only reads and parses each file with libpg_query and unpacks the tree), migsafe
+# `check --format json`, and squawk (`--reporter json`, its native binary): wall time, files/s,
+# MB/s and peak RSS, on one core and on all cores; the large file alone; one small file end to
+# end (the pre-commit case); then the ratios and a PASS/MISS line per target of issue 6.
 #
-#   bench/run.sh                      # corpus: BENCH_FILES (3000) files + one BENCH_BIG_MB (20) MB file
-#   bench/run.sh --install-squawk     # also install squawk-cli from npm into bench/node_modules
+#   bench/run.sh            # corpus: BENCH_FILES (3000) files + one BENCH_BIG_MB (20) MB file
+#   BENCH_FILES=20000 BENCH_BIG_MB=0 bench/run.sh      # memory on a large corpus
+#
+# squawk-cli is installed from npm into bench/node_modules when missing (skipped, loudly, when
+# npm or the registry is unreachable). The native binary is timed, not the node wrapper in
+# node_modules/.bin: node's start-up would dominate otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 files=${BENCH_FILES:-3000}
 big_mb=${BENCH_BIG_MB:-20}
-corpus=${BENCH_CORPUS:-bench/corpus}
+corpus=${BENCH_CORPUS:-bench/corpus-$files-$big_mb}
 cores=$(nproc)
+best_of=${BENCH_REPEAT:-3}
 
-if [[ "${1:-}" == "--install-squawk" && ! -x bench/node_modules/.bin/squawk ]]; then
-  (cd bench && npm install --no-audit --no-fund --loglevel=error squawk-cli >/dev/null)
+squawk=""
+native=bench/node_modules/@squawk-cli/linux-x64/bin/squawk
+if [[ ! -x "$native" ]]; then
+  if command -v npm >/dev/null 2>&1 &&
+    (cd bench && timeout 300 npm install --no-audit --no-fund --loglevel=error squawk-cli >/dev/null 2>&1); then
+    :
+  else
+    echo "!! squawk: could not install squawk-cli from npm (npm missing or registry unreachable):" \
+      "the squawk column and its targets are SKIPPED" >&2
+  fi
 fi
+[[ -x "$native" ]] && squawk=$native
 
 [[ -x build/migsafe && -x build/parse-floor && -x build/measure && -x build/gen-corpus ]] || {
   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null && cmake --build build -j"$cores" >/dev/null; }
 
-if [[ ! -f "$corpus/.complete-$files-$big_mb" ]]; then
+if [[ ! -f "$corpus/.complete" ]]; then
   rm -rf "$corpus"
   build/gen-corpus "$corpus" "$files" "$big_mb" >/dev/null
-  touch "$corpus/.complete-$files-$big_mb"
+  touch "$corpus/.complete"
 fi
 mapfile -t sqls < <(find "$corpus" -name '*.sql' | sort)
-bytes=$(cat "${sqls[@]}" | wc -c)
-mb=$(awk -v b="$bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+big="$corpus/V99999__bulk_seed_data.sql"
 
-squawk=""
-if command -v squawk >/dev/null 2>&1; then squawk=$(command -v squawk);
-elif [[ -x bench/node_modules/.bin/squawk ]]; then squawk=bench/node_modules/.bin/squawk; fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
-best_of=${BENCH_REPEAT:-3}
-# Runs a command BENCH_REPEAT times, keeps the fastest wall time and its peak RSS.
+# Runs a command BENCH_REPEAT times; prints the fastest wall time and the peak RSS (KiB) of the
+# same run, and its exit code.
 measure() {
   local best="" line secs rss rc
   for ((i = 0; i < best_of; i++)); do
     line=$(build/measure "$@")
-    read -r secs rss rc <<<"$line"
+    read -r secs rss rc _ <<<"$line"
     if [[ -z "$best" ]] || awk -v a="$secs" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then best="$secs $rss $rc"; fi
   done
   echo "$best"
 }
 
+# row KEY LABEL NFILES MB CMD...: one line of the table; keeps "secs rss" in $tmp/KEY.
 row() {
-  local label=$1 secs rss rc
-  shift
-  read -r secs rss rc <<<"$(measure "$@")"
-  awk -v l="$label" -v s="$secs" -v r="$rss" -v n="${#sqls[@]}" -v mb="$mb" -v rc="$rc" \
-    'BEGIN { printf "%-34s %8.3f s %9.0f files/s %7.1f MB/s %8.1f MB peak  (exit %s)\n", l, s, n / s, mb / s, r / 1024, rc }'
-  echo "$secs" > "$tmp/$(printf "%s" "$label" | tr -c 'a-z0-9' '_')"
+  local key=$1 label=$2 n=$3 mb=$4 secs rss rc
+  shift 4
+  read -r secs rss rc _ <<<"$(measure "$@")"
+  awk -v l="$label" -v s="$secs" -v r="$rss" -v n="$n" -v mb="$mb" -v rc="$rc" \
+    'BEGIN { printf "  %-40s %8.3f s %9.0f files/s %7.1f MB/s %8.1f MB peak  (exit %s)\n", l, s, n / s, mb / s, r / 1024, rc }'
+  echo "$secs $rss" >"$tmp/$key"
 }
+val() { cut -d' ' -f"$2" "$tmp/$1"; }
+size_mb() { cat "$@" | wc -c | awk '{ printf "%.1f", $1 / 1048576 }'; }
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+mb=$(size_mb "${sqls[@]}")
 echo "corpus: ${#sqls[@]} files, $mb MB ($corpus); machine: $cores cores; best of $best_of runs"
+echo "squawk: ${squawk:-not installed} $([[ -n "$squawk" ]] && $squawk --version 2>/dev/null | head -1)"
 echo
-echo "-- one core"
-row "parse-only floor (-j 1)" build/parse-floor -j 1 "${sqls[@]}"
-row "migsafe check --format json -j 1" build/migsafe check --format json -j 1 "${sqls[@]}"
-echo
-echo "-- all cores"
-row "parse-only floor (-j $cores)" build/parse-floor -j "$cores" "${sqls[@]}"
-row "migsafe check --format json" build/migsafe check --format json "${sqls[@]}"
-if [[ -n "$squawk" ]]; then
-  row "squawk --reporter json ($($squawk --version 2>/dev/null | head -1))" "$squawk" --reporter json "${sqls[@]}"
-else
-  echo "squawk: not installed (bench/run.sh --install-squawk installs squawk-cli from npm)"
+echo "-- the corpus, one core"
+row floor1 "parse-only floor (-j 1)" "${#sqls[@]}" "$mb" build/parse-floor -j 1 "${sqls[@]}"
+row lint1 "migsafe check --format json -j 1" "${#sqls[@]}" "$mb" build/migsafe check --format json -j 1 "${sqls[@]}"
+echo "-- the corpus, all cores"
+row floorn "parse-only floor (-j $cores)" "${#sqls[@]}" "$mb" build/parse-floor -j "$cores" "${sqls[@]}"
+row lintn "migsafe check --format json" "${#sqls[@]}" "$mb" build/migsafe check --format json "${sqls[@]}"
+[[ -n "$squawk" ]] && row squawk "squawk --reporter json" "${#sqls[@]}" "$mb" "$squawk" --reporter json "${sqls[@]}"
+if [[ -f "$big" ]]; then
+  bmb=$(size_mb "$big")
+  echo "-- the large file alone ($bmb MB)"
+  row bigfloor "parse-only floor" 1 "$bmb" build/parse-floor -j 1 "$big"
+  row biglint "migsafe check --format json" 1 "$bmb" build/migsafe check --format json "$big"
+  [[ -n "$squawk" ]] && row bigsquawk "squawk --reporter json" 1 "$bmb" "$squawk" --reporter json "$big"
 fi
-echo
-floor1=$(cat "$tmp/parse_only_floor___j_1_"); lint1=$(cat "$tmp/migsafe_check___format_json__j_1")
-awk -v a="$lint1" -v b="$floor1" 'BEGIN { printf "migsafe / parse-only floor, one core: %.2fx\n", a / b }'
-if [[ -n "$squawk" ]]; then
-  lintn=$(cat "$tmp/migsafe_check___format_json"); sq=$(ls "$tmp" | grep '^squawk' | head -1)
-  awk -v a="$(cat "$tmp/$sq")" -v b="$lintn" 'BEGIN { printf "migsafe throughput / squawk throughput: %.2fx\n", a / b }'
-fi
+
+# One small file end to end: the median of 21 runs.
 small="${sqls[1]}"
 times=()
-for ((i = 0; i < 21; i++)); do read -r s _ _ <<<"$(build/measure build/migsafe check "$small")"; times+=("$s"); done
-median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 11p)
-awk -v m="$median" -v f="$(basename "$small")" -v b="$(wc -c <"$small")" \
-  'BEGIN { printf "one small file end to end (%s, %d bytes): median %.1f ms of 21 runs\n", f, b, m * 1000 }'
+cpus=()
+for ((i = 0; i < 21; i++)); do
+  read -r s _ _ c <<<"$(build/measure build/migsafe check "$small")"
+  times+=("$s")
+  cpus+=("$c")
+done
+median_ms() { printf '%s\n' "$@" | sort -n | sed -n 11p | awk '{ printf "%.1f", $1 * 1000 }'; }
+small_ms=$(median_ms "${times[@]}")
+small_cpu_ms=$(median_ms "${cpus[@]}")
+echo "-- one small file end to end ($(basename "$small"), $(wc -c <"$small") bytes): median ${small_ms} ms wall, ${small_cpu_ms} ms CPU (user+sys) of 21 runs"
+
+echo
+echo "-- ratios and targets"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+# target OK_EXPRESSION TEXT: PASS or MISS (OK_EXPRESSION is awk, e.g. "1.21 <= 1.3").
+target() {
+  if awk "BEGIN { exit !($1) }"; then echo "  PASS  $2"; else echo "  MISS  $2"; fi
+}
+r1=$(ratio "$(val lint1 1)" "$(val floor1 1)")
+rn=$(ratio "$(val lintn 1)" "$(val floorn 1)")
+target "$r1 <= 1.3" "full lint within 1.3x of the parse-only floor, one core: ${r1}x"
+target "$rn <= 1.3" "full lint within 1.3x of the parse-only floor, $cores cores: ${rn}x"
+if [[ -n "$squawk" ]]; then
+  tp=$(ratio "$(val squawk 1)" "$(val lintn 1)")
+  rss=$(ratio "$(val lintn 2)" "$(val squawk 2)")
+  target "$tp >= 3" "at least 3x squawk's throughput (files/s, same files, JSON): ${tp}x"
+  target "$rss <= 1" "peak memory no higher than squawk's, corpus: $(mib "$(val lintn 2)") MB vs $(mib "$(val squawk 2)") MB (${rss}x)"
+  if [[ -f "$big" ]]; then
+    brss=$(ratio "$(val biglint 2)" "$(val bigsquawk 2)")
+    target "$brss <= 1" "peak memory no higher than squawk's, large file: $(mib "$(val biglint 2)") MB vs $(mib "$(val bigsquawk 2)") MB (${brss}x)"
+  fi
+else
+  echo "  SKIP  the squawk targets (squawk is not installed)"
+fi
+target "$small_ms < 10" "one small file end to end under 10 ms: median ${small_ms} ms (CPU ${small_cpu_ms} ms)"

@@ -604,6 +604,10 @@ HistoryPlan plan_histories(const PlanRequest& req) {
     std::map<std::pair<std::string, std::string>, std::vector<size_t>> by_version;
     for (const Item& it : g.items)
       if (it.named_ok && !it.version.empty()) by_version[{it.version, it.role}].push_back(it.index);
+    // (key, role) of every file of the group: whether a migration's down script was passed
+    // (a lookup, not a scan of the group per file, which was quadratic in the history).
+    std::set<std::pair<std::string, std::string>> keys_and_roles;
+    for (const Item& it : g.items) keys_and_roles.emplace(it.key, it.role);
 
     for (Item* it : ordered(g, plan_changes)) {
       PlannedFile pf;
@@ -642,9 +646,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
           const char* down_role = g.framework == Framework::Flyway   ? "undo"
                                   : g.framework == Framework::Sqitch ? "revert"
                                                                      : "down";
-          facts->has_down = false;
-          for (const Item& other : g.items)
-            if (other.key == it->key && other.role == down_role) facts->has_down = true;
+          facts->has_down = keys_and_roles.count({it->key, down_role}) > 0;
           // The down script may exist without having been passed to migsafe.
           std::error_code ec;
           if (!facts->has_down && g.framework != Framework::Flyway && g.root != "-")

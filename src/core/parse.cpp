@@ -4,14 +4,52 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string_view>
+#include <vector>
 
 #include "core/tokens.hpp"
 
 namespace migsafe {
 
+// Blocks of memory handed out front to back; nothing is freed until the arena goes. An
+// unpacked tree is many small nodes that live and die together: a bump allocator makes the
+// unpack cheaper, drops malloc's per-node overhead (less memory for a large file) and turns
+// freeing the tree (a walk over every node) into freeing a few blocks.
+struct ParseArena {
+  static constexpr size_t kBlock = size_t{64} << 10;
+  std::vector<std::unique_ptr<std::max_align_t[]>> blocks;
+  char* next = nullptr;
+  size_t left = 0;
+
+  void* allocate(size_t size) {
+    // protobuf-c messages hold pointers, 64-bit integers and doubles at most: 8 is enough.
+    constexpr size_t align = 8;
+    static_assert(alignof(void*) <= align && alignof(double) <= align &&
+                  alignof(uint64_t) <= align);
+    size = (size + align - 1) / align * align;
+    if (size > kBlock / 4) {  // a large one (a long string) gets a block of its own
+      blocks.emplace_back(
+          new std::max_align_t[(size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t)]);
+      return blocks.back().get();
+    }
+    if (size > left) {
+      blocks.emplace_back(new std::max_align_t[kBlock / sizeof(std::max_align_t)]);
+      next = reinterpret_cast<char*>(blocks.back().get());
+      left = kBlock;
+    }
+    void* p = next;
+    next += size;
+    left -= size;
+    return p;
+  }
+};
+
 void ParseResultDeleter::operator()(PgQuery__ParseResult* r) const {
-  pg_query__parse_result__free_unpacked(r, nullptr);
+  if (!arena) pg_query__parse_result__free_unpacked(r, nullptr);
+  // else: the nodes live in the arena, which goes with this deleter
 }
 
 size_t skip_space_and_comments(std::string_view text, size_t pos) {
@@ -84,8 +122,14 @@ bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string
     if (cursor) *cursor = res.r.error->cursorpos;
     return false;
   }
-  ParseTree tree(pg_query__parse_result__unpack(
-      nullptr, res.r.parse_tree.len, reinterpret_cast<const uint8_t*>(res.r.parse_tree.data)));
+  auto arena = std::make_shared<ParseArena>();
+  ProtobufCAllocator allocator{
+      [](void* a, size_t size) { return static_cast<ParseArena*>(a)->allocate(size); },
+      [](void*, void*) {}, arena.get()};
+  ParseTree tree(
+      pg_query__parse_result__unpack(&allocator, res.r.parse_tree.len,
+                                     reinterpret_cast<const uint8_t*>(res.r.parse_tree.data)),
+      ParseResultDeleter{arena});
   if (!tree) {
     if (message) *message = "internal error: could not unpack the parse tree";
     if (cursor) *cursor = 0;
@@ -194,8 +238,33 @@ void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
             out);
 }
 
+// Parses `text` in chunks of whole statements, each about `chunk_bytes` long, cut where our
+// splitter ends a statement (just after its ';'). libpg_query then holds one chunk's raw tree
+// and protobuf buffer at a time instead of the whole file's, which bounds the peak memory of a
+// large file. Every chunk keeps its file offset as `base`, so spans and node locations are the
+// same as in a whole-file parse. Returns false (and leaves `out` empty) when the splitter stops
+// at a broken token: the caller then parses the whole text as usual.
+bool parse_chunked(std::string_view text, size_t base, size_t chunk_bytes, ParsedFile& out) {
+  StatementSplit split = split_statements(text);
+  if (!split.error.empty() || split.pieces.empty()) return false;
+  size_t begin = 0;
+  for (size_t k = 0; k < split.pieces.size(); ++k) {
+    auto [loc, len] = split.pieces[k];
+    bool last = k + 1 == split.pieces.size();
+    size_t end = last ? text.size() : std::min(text.size(), loc + len + 1);  // after its ';'
+    if (!last && end - begin < chunk_bytes) continue;
+    std::string chunk(text.substr(begin, end - begin));
+    std::string message;
+    int cursor = 0;
+    if (!parse_piece(chunk, base + begin, out, &message, &cursor))
+      parse_recovering(chunk, base + begin, out);
+    begin = end;
+  }
+  return true;
+}
+
 // `text` must be followed by a NUL byte.
-ParsedFile parse_text(std::string_view text, size_t base) {
+ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = kParseChunkBytes) {
   ParsedFile out;
   // libpg_query reads a C string: a NUL byte would silently end the input. Report the first
   // one and parse a copy with NULs blanked so every later statement is still linted.
@@ -208,7 +277,9 @@ ParsedFile parse_text(std::string_view text, size_t base) {
   }
   std::string message;
   int cursor = 0;
-  if (!parse_piece(text, base, out, &message, &cursor)) {
+  bool chunked =
+      chunk_bytes > 0 && text.size() > chunk_bytes && parse_chunked(text, base, chunk_bytes, out);
+  if (!chunked && !parse_piece(text, base, out, &message, &cursor)) {
     out = ParsedFile{};
     parse_recovering(std::string(text), base, out);
   }
@@ -241,6 +312,10 @@ ParsedFile parse_file(const SourceFile& file) {
 
 ParsedFile parse_sql(const std::string& sql) {
   return parse_text(sql, 0);
+}
+
+ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes) {
+  return parse_text(sql, 0, chunk_bytes);
 }
 
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding) {

@@ -22,7 +22,11 @@ struct Embedding {
   TextMap map;  // offsets into `sql` -> file offsets
 };
 
+// The memory of one unpacked tree: protobuf-c allocates every node from it (a bump allocator,
+// freed in one go), instead of one malloc and one free per node (see parse.cpp).
+struct ParseArena;
 struct ParseResultDeleter {
+  std::shared_ptr<ParseArena> arena;  // owns the tree's memory; nullptr: protobuf-c's malloc
   void operator()(PgQuery__ParseResult* r) const;
 };
 using ParseTree = std::unique_ptr<PgQuery__ParseResult, ParseResultDeleter>;
@@ -64,11 +68,17 @@ struct ParsedFile {
   std::vector<SyntaxError> errors;
 };
 
+// A file longer than this is parsed in chunks of whole statements of about this size (the
+// same statements, spans and trees as a whole-file parse; libpg_query's memory is per chunk).
+inline constexpr size_t kParseChunkBytes = size_t{1} << 20;
+
 // Parse the whole file; never throws on bad SQL.
 ParsedFile parse_file(const SourceFile& file);
 
 // Parse one SQL string (for tests and tools); offsets are relative to `sql`.
 ParsedFile parse_sql(const std::string& sql);
+// The same, in chunks of about `chunk_bytes` (0: in one piece); for tests of the chunking.
+ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes);
 
 // Parse embedded SQL: statement spans and syntax error positions are file offsets.
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);

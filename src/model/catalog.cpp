@@ -79,9 +79,18 @@ std::optional<Origin> Catalog::sequence(const QualifiedName& n) const {
 }
 
 std::vector<const TableInfo*> Catalog::children(const QualifiedName& n) const {
+  if (!children_.map) {
+    // Built once until the tables change, in table order (the order of a scan of tables_).
+    auto& index = children_.map.emplace();
+    for (const auto& [name, t] : tables_)
+      for (size_t i = 0; i < t.parents.size(); ++i)
+        if (std::find(t.parents.begin(), t.parents.begin() + static_cast<long>(i), t.parents[i]) ==
+            t.parents.begin() + static_cast<long>(i))
+          index.emplace(t.parents[i], &t);
+  }
   std::vector<const TableInfo*> out;
-  for (const auto& [name, t] : tables_)
-    if (std::find(t.parents.begin(), t.parents.end(), n) != t.parents.end()) out.push_back(&t);
+  auto [from, to] = children_.map->equal_range(n);
+  for (auto it = from; it != to; ++it) out.push_back(it->second);
   return out;
 }
 
@@ -123,6 +132,7 @@ void Catalog::mark_history() {
 }
 
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
+  children_.map.reset();
   touched_tables_.push_back(n);
   TableInfo& t = tables_[n];
   t = TableInfo{};
@@ -132,6 +142,7 @@ TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
 }
 
 void Catalog::drop_table(const QualifiedName& n) {
+  children_.map.reset();
   tables_.erase(n);
   views_.erase(n);
   std::erase_if(indexes_, [&](const auto& kv) { return kv.second.table == n; });
@@ -464,6 +475,7 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
   for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations))
     if (const auto* rv = as<PgQuery__RangeVar>(p))
       t.parents.push_back(resolve(rv, st.default_schema));
+  cat.parents_changed();
   for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations)) {
     const auto* rv = as<PgQuery__RangeVar>(p);
     if (!rv) continue;
@@ -658,6 +670,7 @@ Outcome apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const 
           p.kind = TableKind::Partition;
           p.parent = name;
           p.parents = {name};
+          cat.parents_changed();
           p.is_partition = true;
           cat.touch_table(part);
           if (TableInfo* parent = cat.table(name)) parent->kind = TableKind::Partitioned;
@@ -669,6 +682,7 @@ Outcome apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const 
             p->kind = TableKind::Table;
             p->parent = QualifiedName{};
             p->parents.clear();
+            cat.parents_changed();
             p->is_partition = false;
           }
         }
@@ -681,6 +695,7 @@ Outcome apply_alter_table(Catalog& cat, const PgQuery__AlterTableStmt& s, const 
             t.parents.push_back(parent);
           else
             std::erase(t.parents, parent);
+          cat.parents_changed();
         }
         t.columns_known = false;
         out = unknown("ALTER TABLE ... INHERIT changes inherited columns: not modeled");

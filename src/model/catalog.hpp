@@ -227,7 +227,12 @@ class Catalog {
   std::map<QualifiedName, EnumInfo>& mutable_enums() { return enums_; }
   void touch_view(const QualifiedName& n) { touched_views_.push_back(n); }
   void touch_enum(const QualifiedName& n) { touched_enums_.push_back(n); }
-  std::map<QualifiedName, TableInfo>& mutable_tables() { return tables_; }
+  // Call after changing a table's `parents` (children() answers from an index).
+  void parents_changed() { children_.map.reset(); }
+  std::map<QualifiedName, TableInfo>& mutable_tables() {
+    children_.map.reset();
+    return tables_;
+  }
   std::set<std::string>& mutable_schemas() { return schemas_; }
 
  private:
@@ -239,6 +244,21 @@ class Catalog {
   std::map<QualifiedName, Origin> sequences_;
   std::vector<QualifiedName> touched_tables_, touched_indexes_, touched_views_, touched_enums_;
   bool touched_all_ = false;
+  // Parent -> children (children() is asked for by every INSERT, UPDATE and ALTER TABLE the lock
+  // model predicts; a scan of every table each time was quadratic over a long history). Built
+  // on demand; add_table, drop_table, mutable_tables and parents_changed drop it (only the
+  // replay in catalog.cpp changes `parents`), and a copy or a moved-to catalog starts without
+  // one (it would point into the other catalog's tables).
+  struct ChildIndex {
+    ChildIndex() = default;
+    ChildIndex(const ChildIndex&) {}
+    ChildIndex& operator=(const ChildIndex&) {
+      map.reset();
+      return *this;
+    }
+    std::optional<std::multimap<QualifiedName, const TableInfo*>> map;
+  };
+  mutable ChildIndex children_;
 };
 
 // Facts about a column definition (CREATE TABLE element or ALTER TABLE ADD COLUMN).

@@ -2145,6 +2145,13 @@ Effect predict_sql(const std::string& sql, const FileContext& ctx) {
 
 Effect predict_after(const std::vector<std::string>& steps, const FileContext& ctx) {
   if (steps.empty()) return unknown("no statement");
+  if (steps.size() == 1) {
+    // Nothing to advance past: predict against the context itself. Copying it would copy the
+    // history's whole catalog for each finding (quadratic over a long history).
+    ParsedFile p = parse_sql(steps.front());
+    if (p.statements.size() != 1 || !p.errors.empty()) return unknown("not one statement");
+    return predict(p.statements.front(), ctx);
+  }
   FileContext copy = ctx;
   std::vector<ParsedFile> parsed;
   parsed.reserve(steps.size());

@@ -63,7 +63,7 @@ class JsonReporter : public Reporter {
     std::string path = r.file ? display_path(r.file->path(), options_.base_dir) : "";
     json entry{{"path", path}, {"statements", r.statements}, {"findings", r.findings.size()}};
     if (!r.error.empty()) entry["error"] = r.error;
-    files_.push_back(std::move(entry));
+    files_.push_back(dump_json(entry));
     if (!r.file) return;
     for (const Finding& f : r.findings) {
       json j = finding_json(*r.file, path, f);
@@ -73,14 +73,13 @@ class JsonReporter : public Reporter {
     for (const SuppressedFinding& s : r.suppressed) {
       json j = finding_json(*r.file, path, s.finding);
       j["suppression"] = json{{"kind", suppression_kind_name(s.kind)}, {"reason", s.reason}};
-      suppressed_.push_back(std::move(j));
+      suppressed_.push_back(dump_json(j));
     }
   }
 
   void end(const RunSummary& s) override {
     out_ << (first_ ? "]" : "\n  ]") << ",\n  \"files\": [";
-    for (size_t i = 0; i < files_.size(); ++i)
-      out_ << (i ? ",\n    " : "\n    ") << dump_json(files_[i]);
+    for (size_t i = 0; i < files_.size(); ++i) out_ << (i ? ",\n    " : "\n    ") << files_[i];
     out_ << (files_.empty() ? "]" : "\n  ]") << ",\n  \"summary\": "
          << dump_json(json{{"files", s.files},
                            {"statements", s.statements},
@@ -92,7 +91,7 @@ class JsonReporter : public Reporter {
                            {"baselined", s.baselined}});
     out_ << ",\n  \"suppressed\": [";
     for (size_t i = 0; i < suppressed_.size(); ++i)
-      out_ << (i ? ",\n    " : "\n    ") << dump_json(suppressed_[i]);
+      out_ << (i ? ",\n    " : "\n    ") << suppressed_[i];
     out_ << (suppressed_.empty() ? "]" : "\n  ]");
     if (!s.baseline.empty()) {
       json stale = json::array();
@@ -114,8 +113,10 @@ class JsonReporter : public Reporter {
   std::ostream& out_;
   ReportOptions options_;
   bool first_ = true;
-  std::vector<json> files_;
-  std::vector<json> suppressed_;
+  // The "files" and "suppressed" arrays come after the findings: kept as their serialized text
+  // (a few dozen bytes per file, not a json tree), so a large corpus streams in little memory.
+  std::vector<std::string> files_;
+  std::vector<std::string> suppressed_;
 };
 
 }  // namespace

@@ -1,0 +1,117 @@
+// A large file is parsed in chunks of whole statements (bounded libpg_query memory): the
+// statements, spans, node locations, syntax errors and findings must be exactly those of a
+// whole-file parse, on every fixture and on a file above the chunking threshold.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/linter.hpp"
+#include "helpers.hpp"
+
+namespace migsafe::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// What a parse says about each statement and error, in file offsets (node locations through
+// Statement::at, so a chunk's own `base` does not show).
+std::vector<std::string> describe(const ParsedFile& p) {
+  std::vector<std::string> out;
+  for (const Statement& s : p.statements) {
+    std::string d = std::to_string(s.index) + ":" + std::to_string(s.span.begin) + "-" +
+                    std::to_string(s.span.end) + (s.node ? " parsed" : " failed");
+    if (s.node) {
+      const PgQuery__Node* raw = s.node;
+      d += " kind " + std::to_string(static_cast<int>(raw->node_case));
+      // The relation's location, made absolute.
+      if (raw->node_case == PG_QUERY__NODE__NODE_INDEX_STMT && raw->index_stmt->relation)
+        d += " @" + std::to_string(s.at(raw->index_stmt->relation->location));
+      if (raw->node_case == PG_QUERY__NODE__NODE_CREATE_STMT && raw->create_stmt->relation)
+        d += " @" + std::to_string(s.at(raw->create_stmt->relation->location));
+      if (raw->node_case == PG_QUERY__NODE__NODE_ALTER_TABLE_STMT &&
+          raw->alter_table_stmt->relation)
+        d += " @" + std::to_string(s.at(raw->alter_table_stmt->relation->location));
+      if (raw->node_case == PG_QUERY__NODE__NODE_INSERT_STMT && raw->insert_stmt->relation)
+        d += " @" + std::to_string(s.at(raw->insert_stmt->relation->location));
+    }
+    out.push_back(d);
+  }
+  for (const SyntaxError& e : p.errors)
+    out.push_back("error " + std::to_string(e.offset) + "-" + std::to_string(e.end) + " in " +
+                  std::to_string(e.statement.begin) + "-" + std::to_string(e.statement.end) + ": " +
+                  e.message);
+  return out;
+}
+
+std::vector<std::string> describe(const FileResult& r) {
+  std::vector<std::string> out;
+  for (const Finding& f : r.findings) {
+    std::string d = f.rule + " " + std::to_string(f.span.begin) + "-" + std::to_string(f.span.end) +
+                    " " + std::to_string(f.statement.begin) + "-" +
+                    std::to_string(f.statement.end) + " " + f.message + " | " + f.help;
+    for (const Fix& fix : f.fixes)
+      for (const Edit& e : fix.edits)
+        d += " edit " + std::to_string(e.span.begin) + "-" + std::to_string(e.span.end) + e.text;
+    out.push_back(d);
+  }
+  return out;
+}
+
+FileResult lint_with(const std::string& sql, const ParsedFile& parsed) {
+  LintSettings settings = fixture_settings(sql);
+  LintPlan plan(settings, RuleSelection{});
+  return lint_parsed(std::make_shared<const SourceFile>("test.sql", sql), parsed, plan,
+                     plan.settings());
+}
+
+std::vector<std::string> fixture_texts() {
+  std::vector<std::string> out;
+  for (const auto& dir : fs::directory_iterator(fs::path(source_dir()) / "fixtures"))
+    for (const auto& f : fs::directory_iterator(dir.path()))
+      if (f.path().extension() == ".sql") out.push_back(read_text(f.path().string()));
+  return out;
+}
+
+TEST(ParseChunks, EveryFixtureParsesAndLintsTheSameInSmallChunks) {
+  size_t chunked_files = 0;
+  for (const std::string& sql : fixture_texts()) {
+    ParsedFile whole = parse_sql(sql, 0);
+    for (size_t chunk : {size_t{1}, size_t{64}, size_t{400}}) {
+      ParsedFile chunked = parse_sql(sql, chunk);
+      ASSERT_EQ(describe(chunked), describe(whole)) << "chunk " << chunk << ":\n" << sql;
+      ASSERT_EQ(describe(lint_with(sql, chunked)), describe(lint_with(sql, whole)))
+          << "chunk " << chunk << ":\n"
+          << sql;
+    }
+    if (sql.size() > 64) ++chunked_files;
+  }
+  EXPECT_GT(chunked_files, 100u);  // the chunked path really ran on most fixtures
+}
+
+TEST(ParseChunks, AFileAboveTheThresholdIsChunkedWithTheSameResult) {
+  // Every fixture, one after the other, until the file is well above the threshold; one of them
+  // with a syntax error, so a chunk also goes through the recovering parse.
+  std::string sql;
+  std::vector<std::string> fixtures = fixture_texts();
+  while (sql.size() < 3 * kParseChunkBytes)
+    for (const std::string& f : fixtures) sql += f + "\n;\n";
+  sql += "SELEC 1;\nCREATE INDEX big_idx ON orders (id);\n";
+  ASSERT_GT(sql.size(), kParseChunkBytes);
+  ParsedFile whole = parse_sql(sql, 0);
+  ParsedFile chunked = parse_sql(sql);  // the default: chunked above kParseChunkBytes
+  EXPECT_GT(chunked.trees.size(), 2u);  // several libpg_query parses, not one
+  EXPECT_EQ(describe(chunked), describe(whole));
+  FileResult a = lint_with(sql, whole);
+  LintPlan plan(fixture_settings(sql), RuleSelection{});
+  FileResult b = lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
+  EXPECT_GT(a.findings.size(), 100u);
+  EXPECT_EQ(describe(b), describe(a));
+}
+
+TEST(ParseChunks, ABrokenTokenFallsBackToTheWholeFileParse) {
+  std::string sql = "SELECT 1;\nSELECT 2;\nSELECT 'unterminated;\nSELECT 3;\n";
+  EXPECT_EQ(describe(parse_sql(sql, 4)), describe(parse_sql(sql, 0)));
+}
+
+}  // namespace
+}  // namespace migsafe::test
