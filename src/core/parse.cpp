@@ -106,7 +106,12 @@ bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string
 
 // PostgreSQL quotes the rest of the input after "at or near" for unterminated tokens; keep the
 // message to one short line.
-std::string shorten_message(const std::string& message) {
+std::string shorten_message(const std::string& original) {
+  std::string message = original;
+  // Bison's stack overflow (PostgreSQL reports it the same way) says nothing about the cause.
+  if (message.rfind("memory exhausted", 0) == 0)
+    message.insert(std::string_view("memory exhausted").size(),
+                   " (nested too deeply for PostgreSQL's parser)");
   const std::string marker = "at or near \"";
   size_t at = message.find(marker);
   if (at == std::string::npos) return message;
