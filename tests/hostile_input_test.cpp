@@ -187,9 +187,28 @@ TEST_F(Hostile, TenThousandNestedParenthesesAreAnErrorNotACrash) {
   Outcome r = run("check --format gcc " + q(f));
   expect_orderly(r, 1);
   EXPECT_TRUE(contains(r.out, "V1__deep.sql:1:")) << r.out.substr(0, 1000);
-  EXPECT_TRUE(contains(r.out, "error: memory exhausted (nested too deeply"))
+  EXPECT_TRUE(contains(r.out, "V1__deep.sql:1:1008: error: statement nested too deeply"))
       << r.out.substr(0, 1000);
   EXPECT_TRUE(contains(r.out, "V1__deep.sql:2:1: error:")) << r.out.substr(0, 1000);
+}
+
+// Before the nesting bound, these crashed migsafe (stack overflow in protobuf-c's unpacker at a
+// few thousand levels, in libpg_query itself further on).
+TEST_F(Hostile, LongOperatorChainsAndDeepSubqueriesAreAnErrorNotACrash) {
+  std::string chain = "SELECT 1";
+  for (int i = 0; i < 200000; ++i) chain += " + 1";
+  std::string subqueries = "SELECT ";
+  for (int i = 0; i < 3000; ++i) subqueries += "(SELECT ";
+  subqueries += "1" + std::string(3000, ')');
+  std::string f = write("V1__chains.sql", chain + ";\n" + subqueries + ";\n" + kUnsafe);
+  freeze();
+  Outcome r = run("check --format gcc " + q(f));
+  expect_orderly(r, 1);
+  EXPECT_TRUE(contains(r.out, "V1__chains.sql:1:4010: error: statement nested too deeply"))
+      << r.out.substr(0, 1000);
+  EXPECT_TRUE(contains(r.out, "V1__chains.sql:2:8008: error: statement nested too deeply"))
+      << r.out.substr(0, 1000);
+  EXPECT_TRUE(contains(r.out, "V1__chains.sql:3:1: error:")) << r.out.substr(0, 1000);
 }
 
 TEST_F(Hostile, UnterminatedTokensPointAtWhereTheyStart) {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "core/nesting.hpp"
 #include "core/tokens.hpp"
 
 namespace migsafe {
@@ -78,6 +79,13 @@ Span statement_span(std::string_view text, size_t loc, size_t len, size_t base) 
 // `sql` must be followed by a NUL byte (a std::string, or the tail of one).
 bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string* message,
                  int* cursor) {
+  if (NestingCheck deep = check_nesting(sql); deep.too_deep) {
+    if (message)
+      *message = "statement nested too deeply to parse safely (more than " +
+                 std::to_string(kMaxNesting) + " levels of parentheses, operators or CASE)";
+    if (cursor) *cursor = static_cast<int>(count_code_points(sql.substr(0, deep.offset))) + 1;
+    return false;
+  }
   ProtobufResult res(sql.data());
   if (res.r.error) {
     if (message) *message = res.r.error->message ? res.r.error->message : "syntax error";
