@@ -63,6 +63,12 @@ make_seeds() {
       done
       awk -v out="$dir/config_test" '/R"\(/{on=1; n++; sub(/.*R"\(/, "")}
         on{ if (index($0, ")\"")) { sub(/\)".*/, ""); on=0 } print > (out "." n) }' tests/config_test.cpp
+      # One-line configs of the error table: {"key = \"value\"\n", line, ...}.
+      local line n=0
+      while IFS= read -r line; do
+        n=$((n + 1))
+        printf '%b' "$line" >"$dir/config_case.$n"
+      done < <(sed -n 's/^ *{"\(\([^"\\]\|\\.\)*\\n\)", [0-9].*/\1/p' tests/config_test.cpp | sed 's/\\"/"/g')
       ;;
   esac
 }

@@ -112,11 +112,16 @@ void config(std::string_view data) {
   }
   // What the resolver makes of an accepted file: a plan per file, from a real file on disk
   // (--config), as `migsafe check` does.
-  static const std::string dir = [] {
-    std::string d = "/tmp/migsafe-fuzz-config-" + std::to_string(::getpid());
-    std::filesystem::create_directories(d);
-    return d;
-  }();
+  struct Scratch {
+    std::string dir = "/tmp/migsafe-fuzz-config-" + std::to_string(::getpid());
+    Scratch() { std::filesystem::create_directories(dir); }
+    ~Scratch() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  };
+  static const Scratch scratch;
+  const std::string& dir = scratch.dir;
   const std::string path = dir + "/.migsafe.toml";
   std::ofstream(path, std::ios::binary | std::ios::trunc) << data;
   try {
