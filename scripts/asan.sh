@@ -15,6 +15,8 @@ jobs=$(nproc 2>/dev/null || echo 2)
 # Shared with scripts/fuzz.sh. halt_on_error: a UBSan report is a failure, not a warning.
 export ASAN_OPTIONS="detect_leaks=1:strict_init_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# One documented third-party leak (libpg_query); see the file.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 build() {
   # -O1: a quarter of the compile time of -O2 with the same findings; -g for the reports.

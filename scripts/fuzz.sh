@@ -27,6 +27,7 @@ targets=("$@")
 scripts/asan.sh build
 export ASAN_OPTIONS="detect_leaks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 work=build-asan/fuzz
 
@@ -45,10 +46,12 @@ make_seeds() {
   case "$t" in
     lint)
       # The first byte picks the PostgreSQL version and transaction mode (targets.hpp):
-      # 0x05 is PostgreSQL 15 outside a transaction, 0x0d the same inside one.
+      # 0x05 is PostgreSQL 15 outside a transaction, 0x0d the same inside one. Seeds leave
+      # out SARIF (0xf0 and up), whose fixed rule metadata would take most of the time.
+      local i=0
       while IFS= read -r -d '' f; do
-        { printf '\x05'; cat "$f"; } | seed "$dir"
-        { printf '\x0d'; cat "$f"; } | seed "$dir"
+        i=$((i + 1))
+        { printf "$( ((i % 2)) && echo '\x05' || echo '\x0d')"; cat "$f"; } | seed "$dir"
       done < <(find fixtures examples -name '*.sql' -print0)
       ;;
     suppress)
@@ -83,7 +86,8 @@ for t in "${targets[@]}"; do
   log=$work/$t.log
   echo "== fuzz $t for ${seconds}s (seeds: $(ls "$work/seeds/$t" | wc -l), corpus: $(ls "$corpus" | wc -l))"
   set +e
-  build-asan/fuzz-"$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072 \
+  # -max_len: migrations are mostly small; longer inputs only slow the search down.
+  build-asan/fuzz-"$t" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=3072 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$crashes/" \
     "$corpus" "$work/seeds/$t" tests/fuzz/regressions/"$t" >"$log" 2>&1
   rc=$?

@@ -74,6 +74,9 @@ void lint(std::string_view data) {
   ReportOptions options;
   options.base_dir = "/work";
   for (std::string_view format : kReportFormats) {
+    // SARIF also writes every rule's metadata, the same for any input and most of an
+    // execution's time: one input in sixteen renders it.
+    if (format == "sarif" && (selector & 0xf0) != 0xf0) continue;
     std::ostringstream out;
     auto reporter = make_reporter(format, out, options);
     require(reporter != nullptr, "reporter " + std::string(format));

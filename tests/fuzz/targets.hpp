@@ -15,7 +15,8 @@ namespace migsafe::fuzz {
 
 // The whole lint pipeline on one file: parse, context and catalog replay, every rule (opt-in
 // ones too), inline suppressions, every report format, fix selection, --diff and applying the
-// fixes. The first byte picks the PostgreSQL version and the transaction assumption.
+// fixes. The first byte picks the PostgreSQL version (bits 0-2), the transaction assumption
+// (bit 3) and whether the SARIF report is rendered too (bits 4 to 7 all set).
 void lint(std::string_view data);
 
 // The `.migsafe.toml` parser (toml++ and the validation on top), then, for a file it accepts,
