@@ -6,9 +6,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -147,13 +150,54 @@ CommandResult run_migsafe(const std::string& args, const std::string& input,
   return r;
 }
 
+CommandResult run_shell(const std::string& script) {
+  TempDir scratch;
+  std::string file = scratch.write("script.sh", script);
+  std::string out = scratch.path("out"), err = scratch.path("err");
+  std::string cmd = "bash " + q(file) + " </dev/null >" + q(out) + " 2>" + q(err);
+  int status = std::system(cmd.c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+std::string binary_dir() {
+  return std::filesystem::path(MIGSAFE_BINARY).parent_path().string();
+}
+
+bool have_tool(const std::string& command, const std::string& hint) {
+  if (std::system((command + " >/dev/null 2>&1").c_str()) == 0) return true;
+  if (std::getenv("MIGSAFE_REQUIRE_TOOLS")) {
+    ADD_FAILURE() << "`" << command << "` does not run: " << hint;
+  } else {
+    std::cout << "SKIPPED LOUDLY: `" << command << "` does not run (" << hint << ")\n";
+  }
+  return false;
+}
+
+std::string fenced_block(const std::string& markdown, const std::string& language,
+                         const std::string& marker) {
+  const std::string open = "```" + language + "\n";
+  for (size_t at = markdown.find(open); at != std::string::npos; at = markdown.find(open, at + 1)) {
+    size_t begin = at + open.size();
+    size_t end = markdown.find("\n```", begin - 1);
+    if (end == std::string::npos) break;
+    std::string block = markdown.substr(begin, end + 1 - begin);
+    if (block.find(marker) != std::string::npos) return block;
+  }
+  return "";
+}
+
 TempDir::TempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   std::string name = info ? std::string(info->test_suite_name()) + "-" + info->name() : "x";
   for (char& c : name)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '-';
-  dir_ = std::filesystem::temp_directory_path() /
-         ("migsafe-test-" + std::to_string(::getpid()) + "-" + name);
+  static std::atomic<int> count{0};
+  dir_ = std::filesystem::temp_directory_path() / ("migsafe-test-" + std::to_string(::getpid()) +
+                                                   "-" + name + "-" + std::to_string(count++));
   std::filesystem::remove_all(dir_);
   std::filesystem::create_directories(dir_);
 }

@@ -37,6 +37,22 @@ struct CommandResult {
 CommandResult run_migsafe(const std::string& args, const std::string& input = "",
                           const std::string& prefix = "");
 
+// Runs `script` with bash (stdin empty); stdout and stderr captured separately.
+CommandResult run_shell(const std::string& script);
+
+// The directory holding the migsafe binary under test (for PATH).
+std::string binary_dir();
+
+// Whether `command` runs (e.g. "pre-commit --version"). When it does not, the calling test is
+// skipped loudly, or fails when MIGSAFE_REQUIRE_TOOLS is set (./dev test, CI): use
+// `if (!have_tool(...)) return;` right after it.
+bool have_tool(const std::string& command, const std::string& hint);
+
+// The text of the first fenced block of `language` in `markdown` that contains `marker`
+// (empty when there is none).
+std::string fenced_block(const std::string& markdown, const std::string& language,
+                         const std::string& marker);
+
 // A fresh directory under /tmp for one test, removed afterwards.
 class TempDir {
  public:

@@ -23,5 +23,6 @@ Command add_ledger_command(CLI::App& app);
 Command add_stats_command(CLI::App& app);
 Command add_locks_command(CLI::App& app);
 Command add_trace_command(CLI::App& app);
+Command add_lsp_command(CLI::App& app);
 
 }  // namespace migsafe::cli

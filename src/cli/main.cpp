@@ -16,6 +16,7 @@ int run(int argc, char** argv) {
       add_check_command(app),  add_rules_command(app),  add_explain_command(app),
       add_init_command(app),   add_locks_command(app),  add_trace_command(app),
       add_schema_command(app), add_ledger_command(app), add_stats_command(app),
+      add_lsp_command(app),
   };
   try {
     app.parse(argc, argv);

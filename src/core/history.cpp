@@ -230,6 +230,14 @@ fs::path layout_root(const fs::path& abs) {
   return parent;
 }
 
+}  // namespace
+
+fs::path history_root(const fs::path& file) {
+  return layout_root(file);
+}
+
+namespace {
+
 Framework detect(const Group& g) {
   std::error_code ec;
   if (g.root != "-" && fs::exists(fs::path(g.root) / "sqitch.plan", ec)) return Framework::Sqitch;

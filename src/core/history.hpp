@@ -6,6 +6,7 @@
 // file is read, the framework's sections and transactions inside it.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -82,6 +83,10 @@ struct PlanRequest {
 };
 
 HistoryPlan plan_histories(const PlanRequest& request);
+
+// The directory that holds a migration file's history, from the layout alone: the directory of
+// a Prisma / diesel migration's dated directory, a sqitch project's root, else its directory.
+std::filesystem::path history_root(const std::filesystem::path& file);
 
 // A file's bytes as the framework runs them: for dbmate the `-- migrate:down` section is blanked
 // out (offsets unchanged) so only the up section is linted and replayed; Liquibase changesets

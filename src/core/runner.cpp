@@ -65,10 +65,18 @@ bool has_non_transactional_statement(const SourceFile& file, const ParsedFile& p
   return false;
 }
 
-Prepared prepare(const PlannedFile& pf, int pg_version) {
+// An editor's unsaved buffer standing in for one file's bytes on disk (`migsafe lsp`).
+struct Overlay {
+  std::string path;  // as planned (PlannedFile::path)
+  std::string text;
+};
+
+Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay) {
   Prepared p;
   std::string bytes, error;
-  if (!read_file(pf.path, bytes, error)) {
+  if (overlay && pf.path == overlay->path) {
+    bytes = overlay->text;
+  } else if (!read_file(pf.path, bytes, error)) {
     p.error = error;
     return p;
   }
@@ -88,13 +96,13 @@ Prepared prepare(const PlannedFile& pf, int pg_version) {
 // in flight, not by the history.
 template <class Next>
 void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file_plans,
-                      unsigned jobs, Next next) {
+                      const Overlay* overlay, unsigned jobs, Next next) {
   const std::vector<PlannedFile>& files = plan.files;
   auto pg_version = [&](size_t i) {
     return file_plans[files[i].input].plan->settings().pg_version;
   };
   if (jobs <= 1 || files.size() <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version(i)));
+    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version(i), overlay));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -111,7 +119,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed >= files.size()) return;
         i = claimed++;
       }
-      Prepared p = prepare(files[i], pg_version(i));
+      Prepared p = prepare(files[i], pg_version(i), overlay);
       {
         std::lock_guard lock(mu);
         slots[i] = std::move(p);
@@ -169,6 +177,7 @@ struct RunInputs {
   HistoryPlan plan;
   std::vector<FilePlan> file_plans;  // per PlanRequest file (PlannedFile::input)
   std::shared_ptr<const TableStats> stats;
+  std::optional<Overlay> overlay;
 };
 
 // Discovery, config per file, change set, history plan and statistics: everything before the
@@ -258,28 +267,30 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
 template <class Emit>
 void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
   std::vector<Catalog> state(in.plan.histories);
-  prepare_in_order(in.plan, in.file_plans, jobs, [&](size_t i, Prepared p) {
-    const PlannedFile& pf = in.plan.files[i];
-    const LintPlan& plan = *in.file_plans[pf.input].plan;
-    ReplayResult replay;
-    FileResult r;
-    if (!p.error.empty()) {
-      r.error = p.error;
-      emit(pf, r, replay.unknown, state[pf.history]);
-      return;
-    }
-    // A down / undo / revert / verify script does not change the history, and copying the
-    // history's schema for each one would make a long golang-migrate history quadratic: it is
-    // linted on its own, like a lone file (it sees what it creates itself).
-    Catalog scratch;
-    Catalog* working = pf.commit ? &state[pf.history] : &scratch;
-    LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
-    r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
-    r.file = p.shown;
-    if (pf.lint) apply_suppressions(r, plan);
-    if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);
-    emit(pf, r, replay.unknown, *working);
-  });
+  prepare_in_order(in.plan, in.file_plans, in.overlay ? &*in.overlay : nullptr, jobs,
+                   [&](size_t i, Prepared p) {
+                     const PlannedFile& pf = in.plan.files[i];
+                     const LintPlan& plan = *in.file_plans[pf.input].plan;
+                     ReplayResult replay;
+                     FileResult r;
+                     if (!p.error.empty()) {
+                       r.error = p.error;
+                       emit(pf, r, replay.unknown, state[pf.history]);
+                       return;
+                     }
+                     // A down / undo / revert / verify script does not change the history, and
+                     // copying the history's schema for each one would make a long golang-migrate
+                     // history quadratic: it is linted on its own, like a lone file (it sees what
+                     // it creates itself).
+                     Catalog scratch;
+                     Catalog* working = pf.commit ? &state[pf.history] : &scratch;
+                     LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
+                     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
+                     r.file = p.shown;
+                     if (pf.lint) apply_suppressions(r, plan);
+                     if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);
+                     emit(pf, r, replay.unknown, *working);
+                   });
 }
 
 bool same_file(const std::string& a, const std::string& b) {
@@ -288,6 +299,33 @@ bool same_file(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::optional<FileResult> lint_in_history(const std::string& path, const std::string& text,
+                                          std::ostream& err) {
+  std::error_code ec;
+  fs::path abs = fs::absolute(path, ec).lexically_normal();
+  if (ec || !fs::is_regular_file(abs, ec)) return std::nullopt;
+  CheckOptions options;
+  options.paths = {history_root(abs).string()};
+  options.changed = {abs.string()};
+  options.jobs = 1;  // an editor's request: leave the other cores to the editor
+  RunInputs inputs;
+  bool io_error = false;
+  if (gather(options, inputs, io_error, err) != 0) return std::nullopt;
+  const PlannedFile* mine = nullptr;
+  for (const PlannedFile& pf : inputs.plan.files) {
+    if (pf.path != "-" && pf.lint && fs::equivalent(pf.path, abs, ec)) mine = &pf;
+  }
+  if (!mine) return std::nullopt;  // excluded by its config, or not a migration of the history
+  inputs.overlay = Overlay{mine->path, text};
+  std::optional<FileResult> result;
+  replay_histories(inputs, options.jobs,
+                   [&](const PlannedFile& pf, FileResult& r, const std::vector<UnknownStatement>&,
+                       const Catalog&) {
+                     if (pf.path == inputs.overlay->path && pf.lint) result = std::move(r);
+                   });
+  return result;
+}
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err) {
   RunInputs inputs;

@@ -7,6 +7,7 @@
 // I/O error.
 #pragma once
 
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -35,6 +36,14 @@ struct CheckOptions {
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);
+
+// One migration linted as `migsafe check --changed PATH <its history's directory>` would lint
+// it: the earlier files of its history replayed as schema context, its framework's transaction
+// rules, its config, suppressions applied, with `text` (an editor's unsaved buffer) in place of
+// the bytes on disk. Nothing when PATH is not a file on disk, its config excludes it, or its
+// directory cannot be planned (messages on `err`): the caller lints the text on its own.
+std::optional<FileResult> lint_in_history(const std::string& path, const std::string& text,
+                                          std::ostream& err);
 
 // `migsafe schema`: replays the histories under `options.paths` and prints the catalog each
 // ends with, and every statement the catalog could not model ("text" or "json").
