@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/check.hpp"
+#include "core/node_util.hpp"
 
 namespace migsafe {
 namespace {
@@ -34,10 +35,20 @@ void visit(const PgQuery__CopyStmt& s, Check& c) {
           : fmt::format("COPY ... {} a file name {} the database server's file system (not the "
                         "machine running the migration), as the PostgreSQL operating-system user",
                         dir, s.is_from ? "reads" : "writes"));
-  f.help(
-      fmt::format("Move the data through the client instead: `COPY ... {} {}` fed by the "
-                  "deploy script (psql's \\copy does this), or INSERT statements.",
-                  dir, s.is_from ? "STDIN" : "STDOUT"));
+  // The statement's own table and columns, or its query.
+  std::string what = "(...)";
+  if (s.relation) {
+    what = c.ctx().resolve(s.relation).display();
+    std::string cols;
+    for (const PgQuery__Node* n : items(s.attlist, s.n_attlist))
+      if (const auto* str = as<PgQuery__String>(n); str && str->sval)
+        cols += (cols.empty() ? "" : ", ") + quote_ident(str->sval);
+    if (!cols.empty()) what += " (" + cols + ")";
+  }
+  f.help(fmt::format(
+      "Move the data through the client instead: `COPY {} {} {}` fed by the deploy script "
+      "(psql's `\\copy {} {} '<file>'` does this), or INSERT statements.",
+      what, dir, s.is_from ? "STDIN" : "STDOUT", what, dir));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__CopyStmt>(visit)}}};

@@ -57,9 +57,10 @@ void check_role_options(std::span<PgQuery__Node* const> options, std::string_vie
                                   "policy: it sees and changes all rows of every table it has "
                                   "privileges on",
                                   role));
-    f.help(
-        "Leave BYPASSRLS off and write a policy for what the role must do (CREATE POLICY ... TO "
-        "that role).");
+    f.help(fmt::format(
+        "Leave BYPASSRLS off for {0} and write a policy for what it must do (`CREATE POLICY "
+        "<name> ON <table> ... TO {0} USING (...)`).",
+        role));
   }
 }
 

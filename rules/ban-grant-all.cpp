@@ -3,8 +3,11 @@
 // databases), now and whatever the type gains later.
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "core/check.hpp"
 #include "core/node_util.hpp"
+#include "core/object_util.hpp"
 
 namespace migsafe {
 namespace {
@@ -102,7 +105,14 @@ void visit(const PgQuery__GrantStmt& s, Check& c) {
       c.report(c.statement_span(),
                fmt::format("GRANT ALL gives {} more than it needs on {}, including {}", to,
                            outer ? "every object created from now on" : "these objects", extra));
-  f.help(fmt::format("Grant only what {} uses, e.g. `GRANT {} ON ... TO {}`.", to, privileges, to));
+  std::string on = grant_objects(c.ctx(), s);
+  if (on.empty() && outer) {
+    on = std::string(object_noun(s.objtype)) + "S";  // ALTER DEFAULT PRIVILEGES ... ON TABLES
+    for (char& ch : on) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  }
+  if (on.empty()) on = "...";
+  f.help(
+      fmt::format("Grant only what {} uses, e.g. `GRANT {} ON {} TO {}`.", to, privileges, on, to));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__GrantStmt>(visit)}}};

@@ -2,8 +2,11 @@
 // including ones created for other applications, read-only reporting or an attacker's foothold.
 #include <fmt/format.h>
 
+#include <cctype>
+
 #include "core/check.hpp"
 #include "core/node_util.hpp"
+#include "core/object_util.hpp"
 
 namespace migsafe {
 namespace {
@@ -69,9 +72,23 @@ void visit(const PgQuery__GrantStmt& s, Check& c) {
           : fmt::format("this grant goes to PUBLIC, that is every role that exists or will ever "
                         "exist{}",
                         defaults ? ", for every object created from now on" : ""));
-  f.help(
-      "Create a group role for the access (CREATE ROLE app_readers NOLOGIN), grant to it, and "
-      "make the login roles that need it members (GRANT app_readers TO reporting).");
+  std::string on = grant_objects(c.ctx(), s);
+  std::string privileges = grant_privileges(s);
+  // A group role named after what it gives access to.
+  std::string group = "app_readers";
+  if (s.n_objects == 1) {
+    std::string first = on.substr(on.rfind('.') == std::string::npos ? 0 : on.rfind('.') + 1);
+    bool plain = !first.empty();
+    for (char ch : first)
+      plain = plain && (std::islower(static_cast<unsigned char>(ch)) ||
+                        std::isdigit(static_cast<unsigned char>(ch)) || ch == '_');
+    if (plain) group = first + (schema_create ? "_owners" : "_readers");
+  }
+  f.help(fmt::format(
+      "Create a group role for the access (`CREATE ROLE {0} NOLOGIN;`), grant to it instead "
+      "(`GRANT {1} ON {2}{3} TO {0};`), and make the login roles that need it members (`GRANT "
+      "{0} TO <login role>;`).",
+      group, privileges, schema_create ? "SCHEMA " : "", on.empty() ? "..." : on));
 }
 
 const RegisterRule reg{RuleDef{.meta = kMeta, .visits = {on<PgQuery__GrantStmt>(visit)}}};

@@ -44,11 +44,12 @@ void visit(const PgQuery__LockStmt&, Check& c) {
                     "\"LOCK TABLE can only be used in transaction blocks\"; inside one it would "
                     "take {} on {} and block {} until the transaction ends",
                     taken, names, blocked_traffic(mode)));
-    finding.help(
-        "Remove the LOCK TABLE: each statement of the migration takes the lock it needs by "
+    finding.help(fmt::format(
+        "Remove the LOCK TABLE of {}: each statement of the migration takes the lock it needs by "
         "itself. If several statements really must see the table unchanged, put them and the "
         "LOCK in one short transaction with SET LOCAL lock_timeout, and use the weakest mode that "
-        "is enough (SHARE blocks writes but not reads).");
+        "is enough (SHARE blocks writes but not reads).",
+        names));
     return;
   }
   auto finding = c.report(

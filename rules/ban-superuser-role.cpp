@@ -71,9 +71,16 @@ void visit_grant_role(const PgQuery__GrantRoleStmt& s, Check& c) {
                              "PostgreSQL operating-system user, which can be turned into "
                              "superuser access",
                              granted, granted == "pg_execute_server_program" ? "shell" : "files"));
-    f.help(
-        "Do not give application roles server access; load files through the client (COPY ... "
-        "FROM STDIN, psql's \\copy) instead.");
+    std::string to;
+    for (const PgQuery__Node* g : items(s.grantee_roles, s.n_grantee_roles))
+      if (const auto* r = as<PgQuery__RoleSpec>(g); r && r->rolename && *r->rolename)
+        to += (to.empty() ? "" : ", ") + quote_ident(r->rolename);
+    if (to.empty()) to = "the role";
+    f.help(fmt::format(
+        "Drop this GRANT: do not give {} {} (and revoke it where it already ran: `REVOKE {} "
+        "FROM {};`); load files through the client (COPY ... FROM STDIN, psql's \\copy) "
+        "instead.",
+        to, granted, granted, to));
   }
 }
 

@@ -41,7 +41,17 @@ const PgQuery__DefElem* language_of(std::span<PgQuery__Node* const> options) {
   return nullptr;
 }
 
-void report(const PgQuery__DefElem& lang, std::string_view what, Check& c) {
+// The trusted form of an untrusted language, where PostgreSQL ships one.
+std::string_view trusted_variant(std::string_view lang) {
+  if (lang == "plperlu") return "plperl";
+  if (lang == "pltclu") return "pltcl";
+  if (lang == "plluau") return "pllua";
+  return {};
+}
+
+// `what` names the routine ("function slugify"), or is "a DO block".
+void report(const PgQuery__DefElem& lang, std::string_view what, std::string_view routine,
+            Check& c) {
   std::string name(string_value(lang.arg));
   if (!untrusted(name)) return;
   bool is_c = name == "c" || name == "C";
@@ -53,18 +63,29 @@ void report(const PgQuery__DefElem& lang, std::string_view what, Check& c) {
                   is_c ? "it loads a shared library into the server process, where a bug crashes "
                          "the server and any code can run"
                        : "an untrusted language runs any code inside the server process"));
-  f.help(is_c ? "Ship C code as a reviewed extension (CREATE EXTENSION), not from a migration."
-              : "Rewrite it in a trusted language (SQL, PL/pgSQL, or the trusted variant such as "
-                "plperl), or move the work out of the database.");
+  std::string it = routine.empty() ? std::string("it") : std::string(routine);
+  std::string_view trusted = trusted_variant(name);
+  f.help(is_c ? fmt::format("Ship the C code of {} as a reviewed extension (CREATE EXTENSION), "
+                            "not from a migration.",
+                            it)
+              : fmt::format("Rewrite {} in a trusted language (SQL, PL/pgSQL{}), or move the "
+                            "work out of the database.",
+                            it,
+                            trusted.empty() ? std::string()
+                                            : fmt::format(", or {} instead of {}", trusted, name)));
 }
 
 void visit_function(const PgQuery__CreateFunctionStmt& s, Check& c) {
   if (const auto* lang = language_of(items(s.options, s.n_options)))
-    report(*lang, s.is_procedure ? "a procedure" : "a function", c);
+    report(*lang, s.is_procedure ? "a procedure" : "a function",
+           fmt::format("{} {}", s.is_procedure ? "procedure" : "function",
+                       dotted(items(s.funcname, s.n_funcname))),
+           c);
 }
 
 void visit_do(const PgQuery__DoStmt& s, Check& c) {
-  if (const auto* lang = language_of(items(s.args, s.n_args))) report(*lang, "a DO block", c);
+  if (const auto* lang = language_of(items(s.args, s.n_args)))
+    report(*lang, "a DO block", "the DO block", c);
 }
 
 const RegisterRule reg{RuleDef{

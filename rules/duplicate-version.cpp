@@ -20,12 +20,6 @@ const RuleMeta kMeta{
     .instead = "Give the newer migration the next free version.",
 };
 
-Span file_span(const Check& c) {
-  const SourceFile& f = c.file();
-  size_t begin = f.bom_length();
-  return Span{begin, f.line_start(1) + f.line_text(1).size()};
-}
-
 std::string join(const std::vector<std::string>& v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
@@ -39,9 +33,9 @@ void finish(Check& c) {
       m->framework == "flyway" ? "Flyway stops with \"Found more than one migration with version\""
       : m->framework == "golang-migrate" ? "golang-migrate stops with a duplicate migration error"
                                          : "the tool runs only one of them, or fails";
-  c.report(file_span(c), fmt::format("{} has version {}, like {}: {}, so no later migration is "
-                                     "applied",
-                                     m->name, m->version, join(m->same_version), effect))
+  c.report(c.line_span(1), fmt::format("{} has version {}, like {}: {}, so no later migration is "
+                                       "applied",
+                                       m->name, m->version, join(m->same_version), effect))
       .help(fmt::format("Renumber the migration that was added last (usually the one in this "
                         "change) to the next free version after the newest migration, and keep "
                         "the other as it is: it may already be applied somewhere."));

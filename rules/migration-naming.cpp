@@ -22,13 +22,6 @@ const RuleMeta kMeta{
     .instead = "Rename the file to the framework's convention (or add the change to sqitch.plan).",
 };
 
-// The first line of the file: history findings are about the whole file.
-Span file_span(const Check& c) {
-  const SourceFile& f = c.file();
-  size_t begin = f.bom_length();
-  return Span{begin, f.line_start(1) + f.line_text(1).size()};
-}
-
 void finish(Check& c) {
   const MigrationFacts* m = c.ctx().migration();
   if (!m) return;
@@ -39,13 +32,13 @@ void finish(Check& c) {
     try {
       re = std::regex(pattern);
     } catch (const std::regex_error&) {
-      c.report(file_span(c), fmt::format("migration-naming: the configured pattern `{}` is not a "
-                                         "valid regular expression",
-                                         pattern));
+      c.report(c.line_span(1), fmt::format("migration-naming: the configured pattern `{}` is not a "
+                                           "valid regular expression",
+                                           pattern));
       return;
     }
     if (std::regex_search(base, re)) return;
-    c.report(file_span(c),
+    c.report(c.line_span(1),
              fmt::format("{} does not match the migration naming pattern `{}` configured for "
                          "this project",
                          m->name, pattern))
@@ -60,8 +53,8 @@ void finish(Check& c) {
                 "{} does not read it as a migration and skips it, so its changes never "
                 "run",
                 m->framework);
-  c.report(file_span(c), fmt::format("{} is not named like a {} migration: {}", m->name,
-                                     m->framework, consequence))
+  c.report(c.line_span(1), fmt::format("{} is not named like a {} migration: {}", m->name,
+                                       m->framework, consequence))
       .help(m->framework == "sqitch"
                 ? std::string("Add the change with `sqitch add <change>` (which writes "
                               "deploy/, revert/ and verify/ scripts and the plan entry), or add "

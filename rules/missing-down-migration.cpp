@@ -1,8 +1,6 @@
 // A migration without the down / revert / rollback script its framework pairs it with.
 #include <fmt/format.h>
 
-#include <sstream>
-
 #include "core/check.hpp"
 
 namespace migsafe {
@@ -22,32 +20,16 @@ const RuleMeta kMeta{
         "so when a change cannot be undone, such as a dropped column's data).",
 };
 
-Span line_span(const Check& c, uint32_t line) {
-  const SourceFile& f = c.file();
-  size_t begin = line == 1 ? f.bom_length() : f.line_start(line);
-  return Span{begin, f.line_start(line) + f.line_text(line).size()};
-}
-
-bool listed(std::string_view list, const std::string& framework) {
-  std::stringstream ss{std::string(list)};
-  for (std::string item; std::getline(ss, item, ',');) {
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (item == framework) return true;
-  }
-  return false;
-}
-
 void finish(Check& c) {
   const MigrationFacts* m = c.ctx().migration();
   if (!m || !m->pairs_down || m->has_down) return;
   // Flyway undo migrations are a paid feature, and many Liquibase users roll forward: opt in.
-  if (!listed(c.option("frameworks", "golang-migrate,diesel,dbmate,sqitch"), m->framework)) return;
+  if (!c.option_lists("frameworks", "golang-migrate,diesel,dbmate,sqitch", m->framework)) return;
   if (m->framework == "liquibase") {
     for (const ChangesetFacts& cs : m->changesets) {
       if (cs.has_rollback) continue;
       uint32_t line = c.file().position(cs.header.begin).line;
-      c.report(line_span(c, line),
+      c.report(c.line_span(line),
                fmt::format("changeset {} has no `--rollback`: Liquibase cannot roll back raw SQL "
                            "on its own, so `liquibase rollback` fails here",
                            cs.id))
@@ -57,7 +39,7 @@ void finish(Check& c) {
     }
     return;
   }
-  c.report(line_span(c, 1),
+  c.report(c.line_span(1),
            fmt::format("{} has no down migration ({}): rolling back a bad deploy stops here and "
                        "the schema has to be repaired by hand",
                        m->name, m->down_name))

@@ -19,12 +19,6 @@ const RuleMeta kMeta{
     .instead = "Leave merged migrations as they are and fix forward with a new migration.",
 };
 
-Span file_span(const Check& c) {
-  const SourceFile& f = c.file();
-  size_t begin = f.bom_length();
-  return Span{begin, f.line_start(1) + f.line_text(1).size()};
-}
-
 void finish(Check& c) {
   const MigrationFacts* m = c.ctx().migration();
   if (!m || !m->modified_applied) return;
@@ -32,7 +26,7 @@ void finish(Check& c) {
                      : m->framework == "liquibase" ? "; Liquibase fails (checksum changed)"
                      : m->framework == "prisma"    ? "; Prisma reports the migration as modified"
                                                    : "";
-  c.report(file_span(c),
+  c.report(c.line_span(1),
            fmt::format("{} already exists at {} and was edited: databases that ran it never run "
                        "the edit{}",
                        m->name, m->base_ref.empty() ? "the base" : m->base_ref, tool))

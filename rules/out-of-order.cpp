@@ -2,8 +2,6 @@
 // databases that are past that version never run it (or refuse to migrate).
 #include <fmt/format.h>
 
-#include <sstream>
-
 #include "core/check.hpp"
 
 namespace migsafe {
@@ -22,27 +20,11 @@ const RuleMeta kMeta{
     .instead = "Give the new migration a version after the newest merged one.",
 };
 
-Span file_span(const Check& c) {
-  const SourceFile& f = c.file();
-  size_t begin = f.bom_length();
-  return Span{begin, f.line_start(1) + f.line_text(1).size()};
-}
-
-bool listed(std::string_view list, const std::string& framework) {
-  std::stringstream ss{std::string(list)};
-  for (std::string item; std::getline(ss, item, ',');) {
-    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
-    while (!item.empty() && item.back() == ' ') item.pop_back();
-    if (item == framework) return true;
-  }
-  return false;
-}
-
 void finish(Check& c) {
   const MigrationFacts* m = c.ctx().migration();
   if (!m || m->newer_applied.empty()) return;
   // dbmate, Prisma, diesel and sqitch apply every pending migration whatever its version.
-  if (!listed(c.option("frameworks", "flyway,golang-migrate,plain"), m->framework)) return;
+  if (!c.option_lists("frameworks", "flyway,golang-migrate,plain", m->framework)) return;
   std::string effect = m->framework == "flyway"
                            ? "Flyway fails validation on every database that has it (\"Detected "
                              "resolved migration not applied to database\") unless outOfOrder is "
@@ -52,7 +34,7 @@ void finish(Check& c) {
                              "that version"
                            : "a tool that applies migrations in order never runs it on databases "
                              "that are already past that version";
-  c.report(file_span(c),
+  c.report(c.line_span(1),
            fmt::format("{} (version {}) is new in this change but older than {} (version {}), "
                        "which is already merged: {}",
                        m->name, m->version, m->newer_applied, m->newer_version, effect))

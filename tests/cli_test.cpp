@@ -16,24 +16,12 @@ namespace fs = std::filesystem;
 
 class Cli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("migsafe-cli-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
+    return tmp_.write(name, text);
   }
-  std::string q(const std::string& s) { return "'" + s + "'"; }
 
-  fs::path dir_;
+  TempDir tmp_;
+  fs::path dir_{tmp_.path()};
 };
 
 const char* kUnsafe = "-- add an index\nCREATE INDEX users_email_idx ON users (email);\n";

@@ -141,18 +141,8 @@ TEST(FixDiff, CrlfAndMultiByteLinesRoundTrip) {
 
 class FixCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("migsafe-fix-test-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
+    return tmp_.write(name, text);
   }
   std::vector<std::string> listing() {
     std::vector<std::string> names;
@@ -160,7 +150,8 @@ class FixCli : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  fs::path dir_;
+  TempDir tmp_;
+  fs::path dir_{tmp_.path()};
 };
 
 // The rules these tests read the fixes of (other rules may add fixes of their own).

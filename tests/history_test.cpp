@@ -18,23 +18,10 @@ namespace fs = std::filesystem;
 
 class History : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("migsafe-history-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::string write(const std::string& name, const std::string& text) {
-    fs::path p = dir_ / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-    return p.string();
+    return tmp_.write(name, text);
   }
-  std::string path(const std::string& rel = "") const { return (dir_ / rel).string(); }
-  static std::string q(const std::string& s) { return "'" + s + "'"; }
+  std::string path(const std::string& rel = "") const { return tmp_.path(rel); }
 
   struct Hit {
     std::string file;  // relative to the test directory
@@ -90,7 +77,8 @@ class History : public ::testing::Test {
     git("config user.name test");
   }
 
-  fs::path dir_;
+  TempDir tmp_;
+  fs::path dir_{tmp_.path()};
   std::vector<std::string> last_files_;
 };
 

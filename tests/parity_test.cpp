@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 
 #include "core/rule.hpp"
 #include "helpers.hpp"
@@ -123,6 +124,77 @@ TEST(Parity, DocsExamplesBehave) {
     EXPECT_EQ(std::count(ids.begin(), ids.end(), id), 0)
         << id << ": the Use instead example triggers the rule";
   }
+}
+
+// Every page shows every way to suppress its rule: the comment for one statement, the comment
+// for a file, the config file's `ignore` list and the --ignore flag. syntax-error cannot be
+// suppressed by a comment and says so; the suppression rules report comments and the history
+// rules the file itself, so only the file-level comment applies to them.
+TEST(Parity, SuppressionSectionsShowEveryForm) {
+  for (const auto& r : all_rules()) {
+    std::string id(r.meta.id);
+    auto sec = section(read_text("docs/rules/" + id + ".md"), "Suppression");
+    ASSERT_TRUE(sec.has_value()) << id;
+    EXPECT_NE(sec->find("ignore = [\"" + id + "\"]"), std::string::npos)
+        << id << ": Suppression must show `ignore = [\"" << id << "\"]` in .migsafe.toml";
+    EXPECT_NE(sec->find("--ignore " + id), std::string::npos)
+        << id << ": Suppression must show `--ignore " << id << "`";
+    if (id == "syntax-error") {
+      EXPECT_NE(sec->find("cannot be suppressed by a comment"), std::string::npos) << id;
+      continue;
+    }
+    EXPECT_NE(sec->find("-- migsafe-ignore-file " + id), std::string::npos)
+        << id << ": Suppression must show `-- migsafe-ignore-file " << id << "`";
+    // History rules report the file itself, the suppression rules a comment: only the
+    // file-level comment applies.
+    if (id == "unused-suppression" || id == "require-suppression-reason" ||
+        r.meta.category == "history")
+      continue;
+    EXPECT_NE(sec->find("-- migsafe-ignore " + id + " -- "), std::string::npos)
+        << id << ": Suppression must show `-- migsafe-ignore " << id << " -- <reason>`";
+  }
+}
+
+// Rules that share squawk's id but behave differently say how, under one heading.
+TEST(Parity, SquawkDifferencesAreDocumented) {
+  for (const char* id :
+       {"adding-field-with-default", "adding-foreign-key-constraint", "adding-not-nullable-field",
+        "adding-serial-primary-key-field", "ban-uncommitted-transaction", "changing-column-type",
+        "constraint-missing-not-valid", "disallowed-unique-constraint", "prefer-bigint-over-int",
+        "prefer-bigint-over-smallint", "prefer-robust-stmts", "prefer-timestamptz",
+        "require-concurrent-index-creation", "require-concurrent-index-deletion",
+        "require-lock-timeout", "require-statement-timeout"}) {
+    std::string page = read_text(std::string("docs/rules/") + id + ".md");
+    EXPECT_NE(page.find("\n### Differences from squawk\n"), std::string::npos)
+        << id << ": needs a '### Differences from squawk' note";
+  }
+}
+
+// The rule tables list the rules grouped by category (each category one block of rows) with
+// their default severity.
+TEST(Parity, RuleTableGroupsByCategoryWithSeverity) {
+  std::string table = rules_markdown("");
+  std::vector<std::string> order;
+  size_t rows = 0;
+  static const std::regex row(
+      R"(^\| \[([a-z0-9-]+)\]\([^)]*\) \| ([a-z]+) \| ([a-z]+)( \(opt-in\))? \|)");
+  std::istringstream lines(table);
+  for (std::string line; std::getline(lines, line);) {
+    std::smatch m;
+    if (!std::regex_search(line, m, row)) continue;
+    ++rows;
+    const RuleDef* def = find_rule(m[1].str());
+    ASSERT_NE(def, nullptr) << line;
+    EXPECT_EQ(m[2].str(), def->meta.category) << line;
+    EXPECT_EQ(m[3].str(), severity_name(def->meta.severity)) << line;
+    EXPECT_EQ(m[4].matched, !def->meta.default_enabled) << line;
+    if (order.empty() || order.back() != m[2].str()) {
+      EXPECT_EQ(std::count(order.begin(), order.end(), m[2].str()), 0)
+          << "category " << m[2].str() << " appears in two blocks";
+      order.push_back(m[2].str());
+    }
+  }
+  EXPECT_EQ(rows, all_rules().size());
 }
 
 std::string between_markers(const std::string& text) {

@@ -78,4 +78,25 @@ FindingRef Check::report(Span span, std::string message) {
   return FindingRef(out_.back());
 }
 
+Span Check::line_span(uint32_t line) const {
+  const SourceFile& f = file();
+  size_t begin = line == 1 ? f.bom_length() : f.line_start(line);
+  return Span{begin, f.line_start(line) + f.line_text(line).size()};
+}
+
+bool Check::option_lists(std::string_view key, std::string_view fallback,
+                         std::string_view item) const {
+  std::string_view list = option(key, fallback);
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view part = list.substr(0, comma);
+    while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
+    while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
+    if (part == item) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 }  // namespace migsafe

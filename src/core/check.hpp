@@ -72,6 +72,9 @@ class Check {
   Span token_at(int location);
   Span item_at(int location);  // from location to the end of its comma-separated list item
   Span subcommand_span(const PgQuery__AlterTableCmd& cmd);
+  // The whole of line `line` (1-based; a BOM on line 1 left out): where findings about the
+  // whole file (its name, its place in the history) point.
+  Span line_span(uint32_t line) const;
   const Tokens& tokens();
 
   FindingRef report(Span span, std::string message);
@@ -82,6 +85,8 @@ class Check {
     auto it = options_->find(key);
     return it == options_->end() ? fallback : std::string_view(it->second);
   }
+  // Whether the comma-separated list in option `key` (or `fallback`) names `item`.
+  bool option_lists(std::string_view key, std::string_view fallback, std::string_view item) const;
 
   // Used by the linter.
   void set_rule(const RuleDef* rule, Severity severity, const RuleOptions* options = nullptr) {

@@ -8,6 +8,7 @@
 
 #include "core/node_util.hpp"
 #include "model/catalog.hpp"
+#include "model/locks.hpp"
 
 namespace migsafe {
 
@@ -113,6 +114,9 @@ std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c) {
   } else {
     return std::nullopt;
   }
+  // A migration tool's bookkeeping table (alembic_version, ar_internal_metadata, ...) has the
+  // tool's column types, not the team's: nothing to advise there.
+  if (is_migration_bookkeeping_table(u.table)) return std::nullopt;
   return u;
 }
 

@@ -29,8 +29,9 @@ struct ColumnUse {
 };
 
 // The column a visited ColumnDef defines or retypes, when it belongs to a plain table. Absent for
-// foreign tables (their types follow the remote side), composite types, function column lists
-// and the column options of a partition or typed table (no type written).
+// foreign tables (their types follow the remote side), composite types, function column lists,
+// the column options of a partition or typed table (no type written) and a migration tool's
+// bookkeeping table (is_migration_bookkeeping_table).
 std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c);
 
 // The source of a type name, from its first token through modifiers and multi-word spellings

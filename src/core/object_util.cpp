@@ -146,6 +146,39 @@ std::string_view object_noun(PgQuery__ObjectType t) {
   }
 }
 
+std::string grant_objects(const FileContext& ctx, const PgQuery__GrantStmt& s) {
+  std::vector<std::string> names;
+  for (const PgQuery__Node* n : items(s.objects, s.n_objects)) {
+    if (const auto* rv = as<PgQuery__RangeVar>(n)) {
+      names.push_back(ctx.resolve(rv).display());
+    } else if (const auto* str = as<PgQuery__String>(n); str && str->sval) {
+      names.push_back(quote_ident(str->sval));
+    } else if (const auto* f = as<PgQuery__ObjectWithArgs>(n)) {
+      names.push_back(resolve_list(f->objname, f->n_objname, ctx.default_schema()).display() +
+                      "(...)");
+    }
+  }
+  std::string out;
+  for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+  if (s.targtype == PG_QUERY__GRANT_TARGET_TYPE__ACL_TARGET_ALL_IN_SCHEMA && !out.empty()) {
+    std::string noun(object_noun(s.objtype));
+    for (char& ch : noun) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return "ALL " + noun + "S IN SCHEMA " + out;
+  }
+  return out;
+}
+
+std::string grant_privileges(const PgQuery__GrantStmt& s) {
+  std::string out;
+  for (const PgQuery__Node* n : items(s.privileges, s.n_privileges))
+    if (const auto* p = as<PgQuery__AccessPriv>(n); p && p->priv_name) {
+      std::string name = p->priv_name;
+      for (char& ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      out += (out.empty() ? "" : ", ") + name;
+    }
+  return out.empty() ? "ALL" : out;
+}
+
 std::string join_and(const std::vector<std::string>& parts) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -44,6 +44,11 @@ std::string join_and(const std::vector<std::string>& parts);
 // The display names of `names` joined with join_and.
 std::string names_phrase(const std::vector<QualifiedName>& names);
 
+// What a GRANT / REVOKE names, for messages and help: `orders, users`, `ALL TABLES IN SCHEMA
+// app`, `f(...)`; empty when it names nothing (ALTER DEFAULT PRIVILEGES).
+std::string grant_objects(const FileContext& ctx, const PgQuery__GrantStmt& s);
+// The privileges a GRANT / REVOKE gives, as written (`SELECT, INSERT`), or `ALL`.
+std::string grant_privileges(const PgQuery__GrantStmt& s);
 // The last token of the statement spelled `word` (case-insensitive, unquoted).
 std::optional<Token> last_word(Check& c, std::string_view word);
 // A fix that deletes the statement's last CASCADE (with the space before it): never safe, since

@@ -52,4 +52,10 @@ uint32_t count_code_points(std::string_view bytes);
 // Byte offset of the n-th (0-based) code point of `text`, or text.size() past the end.
 size_t code_point_to_byte(std::string_view text, size_t code_point);
 
+// Appends code point `cp` to `out`, UTF-8 encoded.
+void append_utf8(std::string& out, uint32_t cp);
+
+// The value of one hexadecimal digit, or -1.
+int hex_value(char c);
+
 }  // namespace migsafe

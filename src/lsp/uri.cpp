@@ -1,16 +1,11 @@
 // file URI <-> path; see uri.hpp.
 #include "lsp/uri.hpp"
 
+#include "core/source.hpp"
+
 namespace migsafe::lsp {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 bool iequals_prefix(std::string_view text, std::string_view prefix) {
   if (text.size() < prefix.size()) return false;

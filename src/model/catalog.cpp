@@ -854,6 +854,21 @@ Outcome apply_drop(Catalog& cat, const PgQuery__DropStmt& s, const ReplayState& 
   return out;
 }
 
+// Moves a view or enum (any map keyed by name whose value has a `name`) to `newname` in the same
+// schema, and marks it touched under its new name.
+template <class Map, class Touch>
+void rename_entry(Map& entries, const QualifiedName& name, const std::string& newname,
+                  Touch touch) {
+  auto it = entries.find(name);
+  if (it == entries.end()) return;
+  auto value = std::move(it->second);
+  entries.erase(it);
+  value.name.name = newname;
+  touch(value.name);
+  QualifiedName key = value.name;
+  entries[key] = std::move(value);
+}
+
 void rename_table(Catalog& cat, const QualifiedName& from, const QualifiedName& to) {
   TableInfo* t = cat.table(from);
   if (!t) return;
@@ -889,15 +904,8 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
       QualifiedName name = resolve(s.relation, st.default_schema);
       if (s.rename_type == PG_QUERY__OBJECT_TYPE__OBJECT_MATVIEW)
         rename_table(cat, name, QualifiedName{name.schema, newname});
-      auto& views = cat.mutable_views();
-      auto it = views.find(name);
-      if (it != views.end()) {
-        ViewInfo v = std::move(it->second);
-        views.erase(it);
-        v.name.name = newname;
-        cat.touch_view(v.name);
-        views[v.name] = std::move(v);
-      }
+      rename_entry(cat.mutable_views(), name, newname,
+                   [&](const QualifiedName& n) { cat.touch_view(n); });
       return modeled();
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_COLUMN: {
@@ -962,15 +970,8 @@ Outcome apply_rename(Catalog& cat, const PgQuery__RenameStmt& s, const ReplaySta
       const auto* list = as<PgQuery__List>(s.object);
       if (!list) return no_effect();
       QualifiedName name = resolve_list(list->items, list->n_items, st.default_schema);
-      auto& enums = cat.mutable_enums();
-      auto it = enums.find(name);
-      if (it != enums.end()) {
-        EnumInfo e = std::move(it->second);
-        enums.erase(it);
-        e.name.name = newname;
-        cat.touch_enum(e.name);
-        enums[e.name] = std::move(e);
-      }
+      rename_entry(cat.mutable_enums(), name, newname,
+                   [&](const QualifiedName& n) { cat.touch_enum(n); });
       return modeled();
     }
     case PG_QUERY__OBJECT_TYPE__OBJECT_TRIGGER:

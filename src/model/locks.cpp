@@ -531,10 +531,32 @@ void write_target(const Builder& b, Effect& e, const QualifiedName& target, bool
       Builder::scan(e, s, whole_table ? Tri::Yes : Tri::Maybe, what);
 }
 
+}  // namespace
+
+bool is_migration_bookkeeping_table(const QualifiedName& table) {
+  // Alembic, Rails (and its metadata), Django, Flyway, Flyway before 5, Liquibase, Prisma,
+  // Diesel, goose, knex, golang-migrate, dbmate, sqitch (in its own schema).
+  static constexpr std::string_view kTables[] = {
+      "alembic_version",       "schema_migrations",
+      "ar_internal_metadata",  "django_migrations",
+      "flyway_schema_history", "schema_version",
+      "databasechangelog",     "databasechangeloglock",
+      "_prisma_migrations",    "__diesel_schema_migrations",
+      "goose_db_version",      "knex_migrations",
+      "knex_migrations_lock"};
+  if (table.schema == "sqitch") return true;
+  for (std::string_view t : kTables)
+    if (table.name == t) return true;
+  return false;
+}
+
+namespace {
+
 Effect insert_stmt(const Builder& b, const PgQuery__InsertStmt& s) {
   Effect e;
   QualifiedName target = b.ctx().resolve(s.relation);
-  e.changes_rows = s.select_stmt && !as<PgQuery__SelectStmt>(s.select_stmt)->values_lists;
+  e.changes_rows = s.select_stmt && !as<PgQuery__SelectStmt>(s.select_stmt)->values_lists &&
+                   !is_migration_bookkeeping_table(target);
   b.lock(e, target, LockMode::RowExclusive, RelationRole::Table);
   if (b.partitioned(target))
     more(e,
@@ -560,8 +582,8 @@ Effect insert_stmt(const Builder& b, const PgQuery__InsertStmt& s) {
 
 Effect update_stmt(const Builder& b, const PgQuery__UpdateStmt& s) {
   Effect e;
-  e.changes_rows = true;
   QualifiedName target = b.ctx().resolve(s.relation);
+  e.changes_rows = !is_migration_bookkeeping_table(target);
   bool whole = !s.where_clause && s.n_from_clause == 0;
   write_target(b, e, target, s.relation->inh, whole,
                whole ? fmt::format("UPDATE without WHERE changes every row of {}", target.display())
@@ -574,8 +596,8 @@ Effect update_stmt(const Builder& b, const PgQuery__UpdateStmt& s) {
 
 Effect delete_stmt(const Builder& b, const PgQuery__DeleteStmt& s) {
   Effect e;
-  e.changes_rows = true;
   QualifiedName target = b.ctx().resolve(s.relation);
+  e.changes_rows = !is_migration_bookkeeping_table(target);
   bool whole = !s.where_clause && s.n_using_clause == 0;
   write_target(b, e, target, s.relation->inh, whole,
                whole ? fmt::format("DELETE without WHERE reads every row of {}", target.display())
@@ -705,7 +727,9 @@ void add_column_effect(const Builder& b, Effect& e, const QualifiedName& table,
     if (validates_references) {
       e.validates_foreign_key = true;
       Builder::scan(e, table, Tri::Yes, "the new foreign key is validated against every row");
-      if (!(ref == table))
+      // A table created earlier in the file is empty: the validation query ends at its first
+      // (missing) row and never reads the referenced table.
+      if (!(ref == table) && !b.is_new_relation(table, RelationRole::Table))
         Builder::scan(e, ref, Tri::Maybe, "the validation query joins the referenced table");
     }
   }
@@ -729,7 +753,8 @@ void add_constraint_effect(const Builder& b, Effect& e, const QualifiedName& tab
       if (!c.skip_validation) {
         e.validates_foreign_key = true;
         Builder::scan(e, table, Tri::Yes, "validating the foreign key reads every row");
-        if (!(ref == table))
+        // A table created earlier in the file is empty: nothing to join.
+        if (!(ref == table) && !b.is_new_relation(table, RelationRole::Table))
           Builder::scan(e, ref, Tri::Maybe, "the validation query joins the referenced table");
       }
       break;
@@ -2087,6 +2112,16 @@ Effect predict_message(const Builder& b, const ProtobufCMessage* m) {
 
 bool holds_blocking_lock_while_working(const Effect& e) {
   if (e.rewrite == Tri::No && e.scan == Tri::No && !e.builds_index) return false;
+  // Rewriting, reading or indexing a table created earlier in the file is work on an empty
+  // table: it ends at once, whatever locks the statement holds elsewhere (the referenced table
+  // of a new table's foreign key).
+  bool works_on_existing = false;
+  for (const RelationLock& l : e.locks)
+    if (!l.is_new && !l.relation.empty() &&
+        (l.rewrite != Tri::No || l.scan != Tri::No ||
+         (e.builds_index && l.role != RelationRole::ReferencedTable)))
+      works_on_existing = true;
+  if (!works_on_existing) return false;
   for (const RelationLock& l : e.locks) {
     if (l.is_new || l.unused || !l.phase.empty()) continue;
     if (l.role == RelationRole::MaterializedView ? blocks_reads(l.mode) : blocks_writes(l.mode))

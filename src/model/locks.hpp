@@ -104,7 +104,8 @@ struct Effect {
   bool validates_foreign_key = false;
   bool waits_for_older_transactions = false;
   bool no_transaction_block = false;
-  // Data changes: UPDATE / DELETE / INSERT ... SELECT / MERGE / COPY FROM (a backfill).
+  // Data changes: UPDATE / DELETE / INSERT ... SELECT / MERGE / COPY FROM (a backfill). Not
+  // set for a migration tool's own bookkeeping table (is_migration_bookkeeping_table).
   bool changes_rows = false;
   std::string rewrite_reason;
   std::string scan_reason;
@@ -117,6 +118,11 @@ struct Effect {
   const RelationLock* strongest_on_existing() const;
   const RelationLock* lock_on(const QualifiedName& relation) const;
 };
+
+// The table a migration tool records applied migrations in (alembic_version, schema_migrations,
+// django_migrations, flyway_schema_history, ...): the tool itself writes one row per migration,
+// in the migration's transaction, so a write to it is bookkeeping, never a backfill.
+bool is_migration_bookkeeping_table(const QualifiedName& table);
 
 // What makes the statement take long, relation by relation, for messages: "rewrites orders",
 // "builds an index on users", "reads every row of orders"; empty when it does none of these.
