@@ -3,14 +3,16 @@
 # root, or through sudo. With --test it also installs what the test suite needs (the
 # PostgreSQL server for the lock oracle, clang-format, Node.js for SARIF schema validation and
 # the editor problem matcher, pre-commit for the hook test, python3-yaml to read the CI YAML
-# files) and the npm test tools under tools/node_modules (pinned by tools/package-lock.json).
+# files, clang with its sanitizer and libFuzzer runtimes for scripts/asan.sh and
+# scripts/fuzz.sh) and the npm test tools under tools/node_modules (pinned by
+# tools/package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs=(cmake make g++ pkg-config libpg-query-dev libprotobuf-c-dev libcli11-dev
             nlohmann-json3-dev libfmt-dev libtomlplusplus-dev libpq-dev libssl-dev)
 test_pkgs=(googletest libgtest-dev libxml2-dev clang-format postgresql nodejs npm git pre-commit
-           python3-yaml)
+           python3-yaml clang libclang-rt-14-dev)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")

@@ -48,28 +48,55 @@ bool has_sql_extension(const fs::path& p) {
   return ext == ".sql";
 }
 
-void walk_directory(const std::string& root, Discovered& out) {
-  std::vector<std::string> found;
+// Why a *.sql directory entry that is not a readable regular file cannot be linted.
+std::string unusable_entry(const fs::directory_entry& entry) {
   std::error_code ec;
-  // Directory symlinks are not followed, so a symlink loop cannot trap the walk.
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-  if (ec) {
-    out.errors.push_back(root + ": " + ec.message());
-    return;
+  fs::file_status target = fs::status(entry.path(), ec);
+  if (entry.is_symlink(ec) && target.type() == fs::file_type::not_found)
+    return "broken symbolic link (its target does not exist)";
+  if (ec) return ec.message();  // a symbolic link loop, a permission problem
+  switch (target.type()) {
+    case fs::file_type::fifo:
+      return "not a regular file (a named pipe)";
+    case fs::file_type::socket:
+      return "not a regular file (a socket)";
+    case fs::file_type::character:
+    case fs::file_type::block:
+      return "not a regular file (a device)";
+    default:
+      return "not a regular file";
   }
-  for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (ec) {
-      out.errors.push_back(it->path().string() + ": " + ec.message());
-      ec.clear();
-      continue;
+}
+
+// Each directory is read on its own, so one that cannot be read (permissions, removed while
+// walking) is reported and the rest of the tree is still searched. Directory symlinks are not
+// followed, so a symlink loop cannot trap the walk. A *.sql entry that is not a regular file
+// (a broken or looping symlink, a named pipe) is reported rather than silently left out of
+// the history; reading a named pipe would also block forever.
+void walk_directory(const std::string& root, Discovered& out) {
+  std::vector<std::string> found, problems;
+  std::vector<fs::path> pending{fs::path(root)};
+  while (!pending.empty()) {
+    fs::path dir = std::move(pending.back());
+    pending.pop_back();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      const fs::directory_entry& entry = *it;
+      std::error_code sec;
+      if (!entry.is_symlink(sec) && entry.is_directory(sec)) {
+        pending.push_back(entry.path());
+      } else if (has_sql_extension(entry.path())) {
+        if (entry.is_regular_file(sec))
+          found.push_back(entry.path().string());
+        else if (!entry.is_directory(sec))
+          problems.push_back(entry.path().string() + ": " + unusable_entry(entry));
+      }
     }
-    const fs::directory_entry& entry = *it;
-    std::error_code sec;
-    if (entry.is_regular_file(sec) && has_sql_extension(entry.path())) {
-      found.push_back(entry.path().string());
-    }
+    if (ec) problems.push_back(dir.string() + ": " + ec.message());
   }
-  if (ec) out.errors.push_back(root + ": " + ec.message());
+  std::sort(problems.begin(), problems.end(), natural_less);
+  out.errors.insert(out.errors.end(), problems.begin(), problems.end());
   std::sort(found.begin(), found.end(), natural_less);
   out.files.insert(out.files.end(), found.begin(), found.end());
   out.roots.insert(out.roots.end(), found.size(), root);

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/nesting.hpp"
 #include "core/tokens.hpp"
 
 namespace migsafe {
@@ -116,6 +117,13 @@ Span statement_span(std::string_view text, size_t loc, size_t len, size_t base) 
 // `sql` must be followed by a NUL byte (a std::string, or the tail of one).
 bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string* message,
                  int* cursor) {
+  if (NestingCheck deep = check_nesting(sql); deep.too_deep) {
+    if (message)
+      *message = "statement nested too deeply to parse safely (more than " +
+                 std::to_string(kMaxNesting) + " levels of parentheses, operators or CASE)";
+    if (cursor) *cursor = static_cast<int>(count_code_points(sql.substr(0, deep.offset))) + 1;
+    return false;
+  }
   ProtobufResult res(sql.data());
   if (res.r.error) {
     if (message) *message = res.r.error->message ? res.r.error->message : "syntax error";
@@ -150,7 +158,12 @@ bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string
 
 // PostgreSQL quotes the rest of the input after "at or near" for unterminated tokens; keep the
 // message to one short line.
-std::string shorten_message(const std::string& message) {
+std::string shorten_message(const std::string& original) {
+  std::string message = original;
+  // Bison's stack overflow (PostgreSQL reports it the same way) says nothing about the cause.
+  if (message.rfind("memory exhausted", 0) == 0)
+    message.insert(std::string_view("memory exhausted").size(),
+                   " (nested too deeply for PostgreSQL's parser)");
   const std::string marker = "at or near \"";
   size_t at = message.find(marker);
   if (at == std::string::npos) return message;

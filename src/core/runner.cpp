@@ -23,6 +23,7 @@
 #include "core/history.hpp"
 #include "core/plpgsql.hpp"
 #include "model/locks.hpp"
+#include "report/json_common.hpp"
 #include "report/reporter.hpp"
 
 namespace migsafe {
@@ -599,7 +600,7 @@ int run_schema(const CheckOptions& options, std::ostream& out, std::ostream& err
                                 {"unknown", h.unknown}});
     j["summary"] = {
         {"files", inputs.plan.files.size()}, {"statements", statements}, {"unknown", unknowns}};
-    out << j.dump(2) << "\n";
+    out << dump_json(j, 2) << "\n";  // identifiers may hold invalid UTF-8
   } else {
     for (auto& h : histories) {
       size_t tables = h.catalog ? h.catalog->tables().size() : 0;
