@@ -820,8 +820,10 @@ void Gen::backfill(App& a, std::vector<Mig>& out, bool safe) {
   for (const auto& col : t->cols)
     if (!col.not_null && (col.ty == Ty::Str || col.ty == Ty::Text || col.ty == Ty::Int)) c = &col;
   if (!c) return add_column(a, out, safe);
+  // t->cols may grow below (reallocating): keep the name, not the pointer.
+  const std::string filled = c->name;
   std::string value = c->ty == Ty::Int ? "0" : "'unknown'";
-  std::string T = id(a, t->name), C = id(a, c->name), I = id(a, "id");
+  std::string T = id(a, t->name), C = id(a, filled), I = id(a, "id");
   Mig m;
   m.recipe = "backfill";
   m.slug = "backfill_" + c->name + "_on_" + t->name;
@@ -873,7 +875,7 @@ void Gen::backfill(App& a, std::vector<Mig>& out, bool safe) {
   }
   out.push_back(m);
   for (auto& col : t->cols)
-    if (col.name == c->name && safe) col.not_null = false;
+    if (col.name == filled && safe) col.not_null = false;
 }
 
 void Gen::add_unique(App& a, std::vector<Mig>& out, bool safe) {
