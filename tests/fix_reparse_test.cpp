@@ -29,14 +29,6 @@ LintSettings fixture_settings(const std::string& sql) {
   return s;
 }
 
-std::string apply_fix(std::string text, const Fix& fix) {
-  std::vector<Edit> edits = fix.edits;
-  std::sort(edits.begin(), edits.end(),
-            [](const Edit& a, const Edit& b) { return a.span.begin > b.span.begin; });
-  for (const Edit& e : edits) text.replace(e.span.begin, e.span.end - e.span.begin, e.text);
-  return text;
-}
-
 // Where `offset` moves to once the fix's edits before it are applied.
 size_t shifted(size_t offset, const Fix& fix) {
   long delta = 0;

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +20,20 @@
 #include "core/history.hpp"
 
 namespace migsafe::test {
+
+Finding only_finding(const std::string& sql, const std::string& rule, LintSettings settings) {
+  FileResult r = lint(sql, {rule}, settings);
+  EXPECT_EQ(r.findings.size(), 1u) << sql;
+  return r.findings.empty() ? Finding{} : r.findings.front();
+}
+
+std::string apply_fix(std::string text, const Fix& fix) {
+  std::vector<Edit> edits = fix.edits;
+  std::sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.span.begin > b.span.begin; });
+  for (const Edit& e : edits) text.replace(e.span.begin, e.span.end - e.span.begin, e.text);
+  return text;
+}
 
 std::string source_dir() {
   return MIGSAFE_SOURCE_DIR;

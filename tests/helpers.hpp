@@ -15,6 +15,12 @@ std::string read_text(const std::string& path);  // relative to the repository r
 // Lints `sql` with only `rules` enabled (all rules when empty), inline suppressions applied.
 FileResult lint(const std::string& sql, const std::vector<std::string>& rules = {},
                 LintSettings settings = {});
+
+// The one finding `rule` reports on `sql` (a test failure when there is not exactly one).
+Finding only_finding(const std::string& sql, const std::string& rule, LintSettings settings = {});
+
+// `text` with the edits of one fix applied.
+std::string apply_fix(std::string text, const Fix& fix);
 std::vector<std::string> rule_ids(const FileResult& r);
 
 // Settings from a fixture's first line, `-- fixture: key=value, flag, ...`:

@@ -17,14 +17,6 @@ std::string text_of(const FileResult& r, Span s) {
   return std::string(r.file->text(s));
 }
 
-std::string apply_fix(std::string text, const Fix& fix) {
-  std::vector<Edit> edits = fix.edits;
-  std::sort(edits.begin(), edits.end(),
-            [](const Edit& a, const Edit& b) { return a.span.begin > b.span.begin; });
-  for (const Edit& e : edits) text.replace(e.span.begin, e.span.end - e.span.begin, e.text);
-  return text;
-}
-
 const char* kIndex = "require-concurrent-index-creation";
 
 TEST(Plpgsql, DoBlockStatementHasItsExactSpan) {

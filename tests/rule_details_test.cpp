@@ -20,12 +20,6 @@ std::string applied(const std::string& sql, const Fix& fix) {
 }
 
 // The single finding of `rule` in `sql`.
-Finding only_finding(const std::string& sql, const std::string& rule, LintSettings settings = {}) {
-  FileResult r = lint(sql, {rule}, settings);
-  EXPECT_EQ(r.findings.size(), 1u) << sql;
-  return r.findings.empty() ? Finding{} : r.findings.front();
-}
-
 TEST(ConstraintMissingNotValidFix, AddsNotValidAndAValidateStatement) {
   std::string sql =
       "ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total >= 0), ADD COLUMN x int;\n"

@@ -9,20 +9,6 @@
 namespace migsafe::test {
 namespace {
 
-Finding only_finding(const std::string& sql, const std::string& rule, LintSettings s = {}) {
-  FileResult r = lint(sql, {rule}, s);
-  EXPECT_EQ(r.findings.size(), 1u) << sql;
-  return r.findings.empty() ? Finding{} : r.findings.front();
-}
-
-std::string apply_fix(std::string text, const Fix& fix) {
-  std::vector<Edit> edits = fix.edits;
-  std::sort(edits.begin(), edits.end(),
-            [](const Edit& a, const Edit& b) { return a.span.begin > b.span.begin; });
-  for (const Edit& e : edits) text.replace(e.span.begin, e.span.end - e.span.begin, e.text);
-  return text;
-}
-
 std::string fixed(const std::string& sql, const std::string& rule, bool* safe = nullptr) {
   Finding f = only_finding(sql, rule);
   EXPECT_EQ(f.fixes.size(), 1u) << sql;
