@@ -226,5 +226,21 @@ TEST_F(Cli, RulesExplainAndVersion) {
   EXPECT_EQ(version.out.rfind("migsafe ", 0), 0u);
 }
 
+// libpq (and the 23 libraries it pulls in) is loaded only by the commands that connect: the
+// start-up of every other run, a one-file pre-commit check included, does not pay for it.
+TEST(Startup, LibpqIsLoadedOnlyByTheCommandsThatConnect) {
+  TempDir dir;
+  std::string file = dir.write("V1__t.sql", "CREATE TABLE t (id bigint PRIMARY KEY);\n");
+  CommandResult check = run_migsafe("check " + q(file), "", "env LD_DEBUG=libs ");
+  EXPECT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_NE(check.err.find("libpg_query"), std::string::npos) << "LD_DEBUG had no effect";
+  EXPECT_EQ(check.err.find("libpq.so"), std::string::npos) << "check loaded libpq";
+  CommandResult stats = run_migsafe(
+      "stats --dsn " + q("host=" + dir.path("no-socket") + " dbname=x"), "", "env LD_DEBUG=libs ");
+  EXPECT_EQ(stats.exit_code, 2);
+  EXPECT_NE(stats.err.find("libpq.so.5"), std::string::npos) << "stats did not load libpq";
+  EXPECT_NE(stats.err.find("cannot connect"), std::string::npos) << stats.err;
+}
+
 }  // namespace
 }  // namespace migsafe::test

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/pgstats.hpp"
+#include "db/pg.hpp"
 #include "helpers.hpp"
 #include "model/stats.hpp"
 
@@ -17,19 +18,22 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(Stats, OnlyLocalServersUnlessAllowed) {
+  // The same guard as `migsafe trace` (db::is_local_conninfo, tested in trace_test.cpp too).
   std::string why;
-  EXPECT_TRUE(dsn_is_local("host=/var/run/postgresql dbname=app", why));
-  EXPECT_TRUE(dsn_is_local("postgresql://localhost:5433/app", why));
-  EXPECT_TRUE(dsn_is_local("host=127.0.0.1 dbname=app", why));
-  EXPECT_TRUE(dsn_is_local("postgresql://[::1]/app", why));
-  EXPECT_FALSE(dsn_is_local("postgresql://db.prod.internal/app", why));
-  EXPECT_EQ(why, "host db.prod.internal");
-  EXPECT_FALSE(dsn_is_local("host=localhost,10.0.0.5 dbname=app", why));
-  EXPECT_FALSE(dsn_is_local("hostaddr=10.1.2.3 dbname=app", why));
-  EXPECT_FALSE(dsn_is_local("service=prod", why));
-  EXPECT_FALSE(dsn_is_local("this is = not valid '", why));
+  EXPECT_TRUE(db::is_local_conninfo("host=/var/run/postgresql dbname=app", &why)) << why;
+  EXPECT_TRUE(db::is_local_conninfo("postgresql://localhost:5433/app", &why)) << why;
+  EXPECT_TRUE(db::is_local_conninfo("host=127.0.0.1 dbname=app", &why)) << why;
+  EXPECT_TRUE(db::is_local_conninfo("postgresql://[::1]/app", &why)) << why;
+  EXPECT_FALSE(db::is_local_conninfo("postgresql://db.prod.internal/app", &why));
+  EXPECT_EQ(why, "host db.prod.internal is neither a unix socket nor a loopback address");
+  EXPECT_FALSE(db::is_local_conninfo("host=localhost,10.0.0.5 dbname=app", &why));
+  EXPECT_FALSE(db::is_local_conninfo("hostaddr=10.1.2.3 dbname=app", &why));
+  EXPECT_FALSE(db::is_local_conninfo("service=prod", &why));
+  EXPECT_EQ(why, "service=prod (a service file can name any host)");
+  EXPECT_FALSE(db::is_local_conninfo("this is = not valid '", &why));
   auto r = run_migsafe("stats --dsn postgresql://db.prod.internal/app");
   EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("db.prod.internal"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("--allow-remote"), std::string::npos) << r.err;
 }
 

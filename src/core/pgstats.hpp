@@ -19,10 +19,6 @@ struct StatsOptions {
   bool allow_remote = false;
 };
 
-// Whether every host the connection string names is this machine (a unix socket, localhost,
-// 127.0.0.0/8, ::1). Sets `why` to the offending host otherwise, or to a parse error.
-bool dsn_is_local(const std::string& dsn, std::string& why);
-
 // Exit codes: 0 written, 2 usage, connection or query error.
 int run_stats(const StatsOptions& options, std::ostream& out, std::ostream& err);
 

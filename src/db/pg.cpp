@@ -1,7 +1,7 @@
 // libpq wrapper; see pg.hpp.
 #include "db/pg.hpp"
 
-#include <libpq-fe.h>
+#include "db/libpq.hpp"
 
 #include <cstdlib>
 #include <string_view>
@@ -12,7 +12,7 @@ namespace migsafe::db {
 namespace {
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { libpq::api().PQclear(r); }
 };
 using Result = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -23,24 +23,24 @@ std::string trim(std::string s) {
 
 // Rows of a successful result; throws PgError for a failed one.
 Rows rows_of(PGresult* r, PGconn* conn) {
-  ExecStatusType st = PQresultStatus(r);
+  ExecStatusType st = libpq::api().PQresultStatus(r);
   if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
-    const char* state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-    const char* msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-    throw PgError(trim(msg ? msg : PQerrorMessage(conn)), state ? state : "");
+    const char* state = libpq::api().PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    const char* msg = libpq::api().PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    throw PgError(trim(msg ? msg : libpq::api().PQerrorMessage(conn)), state ? state : "");
   }
   Rows out;
-  int nf = PQnfields(r), nt = PQntuples(r);
-  for (int f = 0; f < nf; ++f) out.columns.emplace_back(PQfname(r, f));
+  int nf = libpq::api().PQnfields(r), nt = libpq::api().PQntuples(r);
+  for (int f = 0; f < nf; ++f) out.columns.emplace_back(libpq::api().PQfname(r, f));
   out.rows.reserve(static_cast<size_t>(nt));
   for (int t = 0; t < nt; ++t) {
     Row row;
     for (int f = 0; f < nf; ++f) {
-      if (PQgetisnull(r, t, f))
+      if (libpq::api().PQgetisnull(r, t, f))
         row.emplace_back(std::nullopt);
       else
-        row.emplace_back(
-            std::string(PQgetvalue(r, t, f), static_cast<size_t>(PQgetlength(r, t, f))));
+        row.emplace_back(std::string(libpq::api().PQgetvalue(r, t, f),
+                                     static_cast<size_t>(libpq::api().PQgetlength(r, t, f))));
     }
     out.rows.push_back(std::move(row));
   }
@@ -51,7 +51,7 @@ Rows rows_of(PGresult* r, PGconn* conn) {
 Rows drain(PGconn* conn) {
   Rows last;
   std::optional<PgError> error;
-  while (PGresult* raw = PQgetResult(conn)) {
+  while (PGresult* raw = libpq::api().PQgetResult(conn)) {
     Result r(raw);
     if (error) continue;
     try {
@@ -67,52 +67,55 @@ Rows drain(PGconn* conn) {
 }  // namespace
 
 Connection::Connection(const std::string& conninfo) {
-  conn_ = PQconnectdb(conninfo.c_str());
-  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
-    std::string msg = conn_ ? trim(PQerrorMessage(conn_)) : "out of memory";
-    if (conn_) PQfinish(conn_);
+  conn_ = libpq::api().PQconnectdb(conninfo.c_str());
+  if (!conn_ || libpq::api().PQstatus(conn_) != CONNECTION_OK) {
+    std::string msg = conn_ ? trim(libpq::api().PQerrorMessage(conn_)) : "out of memory";
+    if (conn_) libpq::api().PQfinish(conn_);
     conn_ = nullptr;
     throw PgError("cannot connect: " + msg, "");
   }
   // Notices (NOTICE: drop cascades to ...) are not ours to print.
-  PQsetNoticeProcessor(
+  libpq::api().PQsetNoticeProcessor(
       conn_, [](void*, const char*) {}, nullptr);
 }
 
 Connection::~Connection() {
-  if (conn_) PQfinish(conn_);
+  if (conn_) libpq::api().PQfinish(conn_);
 }
 
 Connection::Connection(Connection&& o) noexcept : conn_(std::exchange(o.conn_, nullptr)) {}
 Connection& Connection::operator=(Connection&& o) noexcept {
   if (this != &o) {
-    if (conn_) PQfinish(conn_);
+    if (conn_) libpq::api().PQfinish(conn_);
     conn_ = std::exchange(o.conn_, nullptr);
   }
   return *this;
 }
 
 Rows Connection::query(const std::string& sql) {
-  if (!PQsendQuery(conn_, sql.c_str())) throw PgError(trim(PQerrorMessage(conn_)), "");
+  if (!libpq::api().PQsendQuery(conn_, sql.c_str()))
+    throw PgError(trim(libpq::api().PQerrorMessage(conn_)), "");
   return drain(conn_);
 }
 
 Rows Connection::query(const std::string& sql, const std::vector<std::string>& params) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p.c_str());
-  Result r(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
-                        nullptr, nullptr, 0));
-  if (!r) throw PgError(trim(PQerrorMessage(conn_)), "");
+  Result r(libpq::api().PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                                     values.data(), nullptr, nullptr, 0));
+  if (!r) throw PgError(trim(libpq::api().PQerrorMessage(conn_)), "");
   return rows_of(r.get(), conn_);
 }
 
 void Connection::send(const std::string& sql) {
-  if (!PQsendQuery(conn_, sql.c_str())) throw PgError(trim(PQerrorMessage(conn_)), "");
+  if (!libpq::api().PQsendQuery(conn_, sql.c_str()))
+    throw PgError(trim(libpq::api().PQerrorMessage(conn_)), "");
 }
 
 bool Connection::busy() {
-  if (!PQconsumeInput(conn_)) throw PgError(trim(PQerrorMessage(conn_)), "");
-  return PQisBusy(conn_) != 0;
+  if (!libpq::api().PQconsumeInput(conn_))
+    throw PgError(trim(libpq::api().PQerrorMessage(conn_)), "");
+  return libpq::api().PQisBusy(conn_) != 0;
 }
 
 Rows Connection::finish() {
@@ -120,15 +123,15 @@ Rows Connection::finish() {
 }
 
 int Connection::backend_pid() const {
-  return PQbackendPID(conn_);
+  return libpq::api().PQbackendPID(conn_);
 }
 
 int Connection::server_version() const {
-  return PQserverVersion(conn_);
+  return libpq::api().PQserverVersion(conn_);
 }
 
 std::string Connection::server_version_text() const {
-  const char* v = PQparameterStatus(conn_, "server_version");
+  const char* v = libpq::api().PQparameterStatus(conn_, "server_version");
   return v ? v : "";
 }
 
@@ -163,19 +166,26 @@ bool local_host(const std::string& h) {
 
 bool is_local_conninfo(const std::string& conninfo, std::string* why) {
   char* err = nullptr;
-  PQconninfoOption* opts = PQconninfoParse(conninfo.c_str(), &err);
+  PQconninfoOption* opts = libpq::api().PQconninfoParse(conninfo.c_str(), &err);
   if (!opts) {
     *why = err ? trim(err) : "cannot parse the connection string";
-    if (err) PQfreemem(err);
+    if (err) libpq::api().PQfreemem(err);
     return false;
   }
-  std::string host, hostaddr;
+  std::string host, hostaddr, service;
   for (PQconninfoOption* o = opts; o->keyword; ++o) {
     if (!o->val) continue;
     if (std::string_view(o->keyword) == "host") host = o->val;
     if (std::string_view(o->keyword) == "hostaddr") hostaddr = o->val;
+    if (std::string_view(o->keyword) == "service") service = o->val;
   }
-  PQconninfoFree(opts);
+  libpq::api().PQconninfoFree(opts);
+  if (service.empty())
+    if (const char* env = std::getenv("PGSERVICE")) service = env;
+  if (!service.empty()) {
+    *why = "service=" + service + " (a service file can name any host)";
+    return false;
+  }
   if (host.empty())
     if (const char* env = std::getenv("PGHOST")) host = env;
   if (hostaddr.empty())

@@ -68,8 +68,9 @@ class Connection {
 
 // Whether a connection string (key=value or postgresql:// URI) can only reach this machine:
 // every host is a unix socket directory or a loopback name/address (PGHOST / PGHOSTADDR count
-// when the string names no host). Otherwise false, with the offending host in `why` (or the
-// parse error).
+// when the string names no host). A service (service= or PGSERVICE) is refused too: its file can
+// name any host. Otherwise false, with the offending host in `why` (or the parse error).
+// Throws PgError when libpq cannot be loaded.
 bool is_local_conninfo(const std::string& conninfo, std::string* why);
 // After connecting: whether the server is reached through a unix socket or a loopback address.
 bool connected_locally(Connection& c);
