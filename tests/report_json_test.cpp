@@ -1,0 +1,59 @@
+// The JSON report writes each finding directly (src/report/json.cpp, FindingWriter); these
+// tests hold it to nlohmann's canonical compact dump with sorted keys, byte for byte, on every
+// finding and suppressed finding of the fixtures, and on text that needs escaping: quotes,
+// backslashes, control characters, non-ASCII and invalid UTF-8.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "helpers.hpp"
+#include "report/json_common.hpp"
+
+namespace migsafe::test {
+namespace {
+
+// Every element of the report's findings and suppressed arrays, re-dumped by nlohmann, is found
+// verbatim in the report; returns how many were checked.
+size_t expect_canonical(const std::string& report) {
+  nlohmann::json j = nlohmann::json::parse(report);
+  size_t checked = 0;
+  for (const char* key : {"findings", "suppressed"})
+    for (const auto& element : j[key]) {
+      std::string canonical = dump_json(element);
+      EXPECT_NE(report.find("\n    " + canonical), std::string::npos)
+          << key << " element not written canonically:\n"
+          << canonical;
+      ++checked;
+    }
+  return checked;
+}
+
+TEST(ReportJson, EveryFixtureFindingIsNlohmannsCanonicalDump) {
+  CommandResult r = run_migsafe("check --format json " + q(source_dir() + "/fixtures"));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GT(expect_canonical(r.out), 300u);
+}
+
+TEST(ReportJson, EscapesAndInvalidUtf8AreWrittenAsNlohmannWritesThem) {
+  TempDir dir;
+  // Identifiers with a quote, a backslash, a tab, non-ASCII text and a byte that is not UTF-8;
+  // a table name with a control character; one finding suppressed with a reason that needs
+  // escaping too.
+  std::string sql =
+      "CREATE INDEX \"i\"\"q\\\\t\t\xc3\xa9\xff\" ON \"t\xe2\x9c\x93\" (a);\n"
+      "-- migsafe-ignore require-concurrent-index-creation -- \"quoted\" reason \\ with\ttab\n"
+      "CREATE INDEX j ON \"u\x01\" (b);\n";
+  std::string file = dir.write("m.sql", sql);
+  CommandResult r = run_migsafe("check --format json " + q(file));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GE(expect_canonical(r.out), 3u);
+  nlohmann::json j = nlohmann::json::parse(r.out);
+  ASSERT_FALSE(j["suppressed"].empty()) << r.out;
+  EXPECT_NE(r.out.find("\\\"quoted\\\" reason \\\\ with"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\\u0001"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\xef\xbf\xbd"), std::string::npos) << "no U+FFFD for the invalid byte";
+}
+
+}  // namespace
+}  // namespace migsafe::test
