@@ -1,6 +1,7 @@
 // The benchmark's floor: what it costs to get a usable parse tree of each file and nothing
-// else (read, pg_query_parse_protobuf, unpack, free), on the same number of threads as
-// migsafe. Usage: parse-floor [-j N] FILE...
+// else (read, pg_query_parse_protobuf, unpack into a bump arena, release the arena), on the
+// same number of threads as migsafe, with the same serializer and deserializer migsafe uses
+// (src/fastpack): the cheapest way migsafe knows to get a tree. Usage: parse-floor [-j N] FILE...
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
@@ -8,9 +9,32 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "fastpack/unpack.hpp"
+
+// Blocks handed out front to back, all released together (as migsafe's ParseArena).
+struct Arena {
+  std::vector<std::unique_ptr<char[]>> blocks;
+  size_t left = 0;
+  char* next = nullptr;
+  void* allocate(size_t n) {
+    n = (n + 7) / 8 * 8;
+    if (n > left) {
+      size_t size = n > (size_t{64} << 10) ? n : (size_t{64} << 10);
+      blocks.emplace_back(new char[size]);
+      next = blocks.back().get();
+      left = size;
+    }
+    void* p = next;
+    next += n;
+    left -= n;
+    return p;
+  }
+};
 
 static size_t parse_one(const char* path) {
   FILE* f = std::fopen(path, "rb");
@@ -23,12 +47,15 @@ static size_t parse_one(const char* path) {
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(bytes.c_str());
   size_t stmts = 0;
   if (!r.error) {
-    PgQuery__ParseResult* tree = pg_query__parse_result__unpack(
-        nullptr, r.parse_tree.len, reinterpret_cast<const uint8_t*>(r.parse_tree.data));
-    if (tree) {
-      stmts = tree->n_stmts;
-      pg_query__parse_result__free_unpacked(tree, nullptr);
-    }
+    Arena arena;
+    ProtobufCAllocator allocator{
+        [](void* a, size_t size) { return static_cast<Arena*>(a)->allocate(size); },
+        [](void*, void*) {}, &arena};
+    const auto* data = reinterpret_cast<const uint8_t*>(r.parse_tree.data);
+    auto* tree = reinterpret_cast<PgQuery__ParseResult*>(migsafe::fastpack::unpack(
+        &pg_query__parse_result__descriptor, &allocator, r.parse_tree.len, data));
+    if (!tree) tree = pg_query__parse_result__unpack(&allocator, r.parse_tree.len, data);
+    if (tree) stmts = tree->n_stmts;
   }
   pg_query_free_protobuf_parse_result(r);
   return stmts;

@@ -14,6 +14,7 @@
 
 #include "corpus/realistic_corpus.hpp"
 #include "fastpack/pack.hpp"
+#include "fastpack/unpack.hpp"
 #include "helpers.hpp"
 
 namespace migsafe {
@@ -101,6 +102,35 @@ std::vector<std::string> edge_statements() {
   return v;
 }
 
+// Bump allocation for the unpacked trees, released together.
+struct Arena {
+  std::vector<std::unique_ptr<char[]>> blocks;
+  ProtobufCAllocator allocator{[](void* a, size_t n) -> void* {
+                                 auto* self = static_cast<Arena*>(a);
+                                 self->blocks.emplace_back(new char[n ? n : 1]);
+                                 return self->blocks.back().get();
+                               },
+                               [](void*, void*) {}, this};
+};
+
+// The fast deserializer's tree and protobuf-c's for the same bytes.
+struct BothTrees {
+  Arena arena;
+  ProtobufCMessage* fast = nullptr;
+  PgQuery__ParseResult* reference = nullptr;
+  explicit BothTrees(const std::string& bytes) {
+    const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
+    fast =
+        fastpack::unpack(&pg_query__parse_result__descriptor, &arena.allocator, bytes.size(), data);
+    reference = pg_query__parse_result__unpack(nullptr, bytes.size(), data);
+  }
+  ~BothTrees() {
+    if (reference) pg_query__parse_result__free_unpacked(reference, nullptr);
+  }
+  BothTrees(const BothTrees&) = delete;
+  BothTrees& operator=(const BothTrees&) = delete;
+};
+
 TEST(FastPack, IsInterposedInFrontOfLibpgQuerysSerializer) {
   uint64_t before = fastpack::interposed_calls();
   PgQueryProtobufParseResult r = pg_query_parse_protobuf("SELECT 1;");
@@ -110,7 +140,7 @@ TEST(FastPack, IsInterposedInFrontOfLibpgQuerysSerializer) {
       << "libpg_query did not call migsafe's serializer: the interposition is not in effect";
 }
 
-TEST(FastPack, WritesTheSameBytesAsLibpgQueryOnEveryFixtureExampleAndCorpusFile) {
+TEST(FastPack, MatchesLibpgQueryBothWaysOnEveryFixtureExampleAndCorpusFile) {
   std::vector<fs::path> files;
   for (const char* dir : {"fixtures", "examples", "docs"})
     for (const auto& e : fs::recursive_directory_iterator(fs::path(test::source_dir()) / dir))
@@ -139,7 +169,44 @@ TEST(FastPack, WritesTheSameBytesAsLibpgQueryOnEveryFixtureExampleAndCorpusFile)
       if (expected[i] != "-1") ++compared;
     }
     EXPECT_GT(compared, files.size() * 9 / 10) << mode;
+    if (mode != "parse") continue;
+    // The deserializer: the same tree as protobuf-c's, member by member, and the same bytes
+    // when serialized again.
+    for (size_t i = 0; i < files.size(); ++i) {
+      if (expected[i] == "-1") continue;
+      BothTrees t(expected[i]);
+      ASSERT_NE(t.reference, nullptr) << files[i];
+      ASSERT_NE(t.fast, nullptr) << "the fast deserializer declined " << files[i];
+      EXPECT_TRUE(fastpack::same_tree(t.fast, &t.reference->base)) << files[i];
+      std::string again(fastpack::packed_size(t.fast), '\0');
+      again.resize(fastpack::pack(t.fast, reinterpret_cast<uint8_t*>(again.data())));
+      EXPECT_TRUE(again == expected[i]) << "repacked bytes differ for " << files[i];
+    }
   }
+}
+
+TEST(FastPack, TreeComparisonSeesADifference) {
+  std::string a = ours("parse", "SELECT 1 FROM t WHERE a = 'x';");
+  std::string b = ours("parse", "SELECT 1 FROM t WHERE a = 'y';");
+  BothTrees ta(a), tb(b);
+  ASSERT_NE(ta.fast, nullptr);
+  ASSERT_NE(tb.fast, nullptr);
+  EXPECT_TRUE(fastpack::same_tree(ta.fast, &ta.reference->base));
+  EXPECT_FALSE(fastpack::same_tree(ta.fast, tb.fast));
+  EXPECT_FALSE(fastpack::same_tree(&ta.reference->base, &tb.reference->base));
+}
+
+TEST(FastPack, DeserializerDeclinesWhatProtobufCDidNotWrite) {
+  std::string bytes = ours("parse", "SELECT 1;");
+  Arena arena;
+  auto unpack = [&](const std::string& b) {
+    return fastpack::unpack(&pg_query__parse_result__descriptor, &arena.allocator, b.size(),
+                            reinterpret_cast<const uint8_t*>(b.data()));
+  };
+  ASSERT_NE(unpack(bytes), nullptr);
+  EXPECT_EQ(unpack(bytes.substr(0, bytes.size() - 1)), nullptr) << "truncated";
+  EXPECT_EQ(unpack(bytes + std::string("\xf8\x07\x01", 3)), nullptr) << "unknown field 127";
+  EXPECT_EQ(unpack(std::string("\x08", 1)), nullptr) << "a varint cut short";
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "core/nesting.hpp"
 #include "core/tokens.hpp"
+#include "fastpack/unpack.hpp"
 
 namespace migsafe {
 
@@ -134,9 +135,12 @@ bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string
   ProtobufCAllocator allocator{
       [](void* a, size_t size) { return static_cast<ParseArena*>(a)->allocate(size); },
       [](void*, void*) {}, arena.get()};
+  const auto* bytes = reinterpret_cast<const uint8_t*>(res.r.parse_tree.data);
+  // migsafe's deserializer (src/fastpack/unpack.hpp); protobuf-c's if it declines the input.
+  auto* fast = reinterpret_cast<PgQuery__ParseResult*>(fastpack::unpack(
+      &pg_query__parse_result__descriptor, &allocator, res.r.parse_tree.len, bytes));
   ParseTree tree(
-      pg_query__parse_result__unpack(&allocator, res.r.parse_tree.len,
-                                     reinterpret_cast<const uint8_t*>(res.r.parse_tree.data)),
+      fast ? fast : pg_query__parse_result__unpack(&allocator, res.r.parse_tree.len, bytes),
       ParseResultDeleter{arena});
   if (!tree) {
     if (message) *message = "internal error: could not unpack the parse tree";

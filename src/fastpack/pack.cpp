@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -460,19 +461,40 @@ class Packer {
 
 std::atomic<uint64_t> calls{0};
 
+// libpg_query (like every protobuf-c caller) asks for a tree's size, allocates, then packs the
+// same tree. The sizes the first call computed are kept for the second, on the same thread,
+// and only for the very next pack of the same message; any other call recomputes them.
+struct Memo {
+  const ProtobufCMessage* message = nullptr;
+  std::optional<Packer> packer;
+};
+thread_local Memo memo;
+
 }  // namespace
 
 size_t packed_size(const ProtobufCMessage* message) {
-  Packer p;
+  memo.message = nullptr;
+  Packer& p = memo.packer.emplace();
   size_t n = p.size_message(message);
-  return p.failed ? SIZE_MAX : n;
+  if (p.failed) return SIZE_MAX;
+  memo.message = message;
+  return n;
 }
 
 size_t pack(const ProtobufCMessage* message, uint8_t* out) {
-  Packer p;
-  p.size_message(message);
-  if (p.failed) return SIZE_MAX;
-  return static_cast<size_t>(p.write_message(message, out) - out);
+  std::optional<Packer> fresh;
+  Packer* p = nullptr;
+  if (memo.message == message && memo.packer) {
+    p = &*memo.packer;
+  } else {
+    p = &fresh.emplace();
+    p->size_message(message);
+    if (p->failed) return SIZE_MAX;
+  }
+  memo.message = nullptr;
+  size_t n = static_cast<size_t>(p->write_message(message, out) - out);
+  memo.packer.reset();
+  return n;
 }
 
 uint64_t interposed_calls() {
