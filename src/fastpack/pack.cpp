@@ -11,8 +11,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fastpack/wire.hpp"
+
 namespace migsafe::fastpack {
 namespace {
+
+using wire::element_size;
+using wire::load;
+using wire::wire_type;
 
 // One step of a descriptor's plan: a field, or a run of fields that form one oneof.
 struct Step {
@@ -94,20 +100,7 @@ Plan make_plan(const ProtobufCMessageDescriptor* d) {
 }
 
 const Plan& plan_for(const ProtobufCMessageDescriptor* d) {
-  // A direct-mapped cache in front of the map: a tree has a few dozen message types, and a
-  // hash lookup per message showed up in the profile.
-  struct Slot {
-    const ProtobufCMessageDescriptor* d = nullptr;
-    const Plan* plan = nullptr;
-  };
-  thread_local std::unordered_map<const ProtobufCMessageDescriptor*, Plan> plans;
-  thread_local Slot cache[256];
-  Slot& slot = cache[(reinterpret_cast<uintptr_t>(d) >> 4) & 255];
-  if (slot.d == d) return *slot.plan;
-  auto it = plans.find(d);
-  if (it == plans.end()) it = plans.emplace(d, make_plan(d)).first;
-  slot = Slot{d, &it->second};  // unordered_map never moves its elements
-  return it->second;
+  return wire::per_descriptor<Plan, make_plan>(d);
 }
 
 // --- encodings ----------------------------------------------------------------------------
@@ -141,58 +134,11 @@ uint64_t zigzag64(int64_t v) {
   return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v < 0 ? -1 : 0);
 }
 
-unsigned wire_type(ProtobufCType t) {
-  switch (t) {
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE:
-      return PROTOBUF_C_WIRE_TYPE_64BIT;
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_FLOAT:
-      return PROTOBUF_C_WIRE_TYPE_32BIT;
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_BYTES:
-    case PROTOBUF_C_TYPE_MESSAGE:
-      return PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
-    default:
-      return PROTOBUF_C_WIRE_TYPE_VARINT;
-  }
-}
-
 size_t tag_size(uint32_t id) {
   return varint_size(static_cast<uint64_t>(id) << 3);
 }
 uint8_t* put_tag(uint32_t id, unsigned wire, uint8_t* out) {
   return put_varint((static_cast<uint64_t>(id) << 3) | wire, out);
-}
-
-template <typename T>
-T load(const void* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-size_t element_size(ProtobufCType t) {
-  switch (t) {
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE:
-      return 8;
-    case PROTOBUF_C_TYPE_BOOL:
-      return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE:
-      return sizeof(void*);
-    case PROTOBUF_C_TYPE_BYTES:
-      return sizeof(ProtobufCBinaryData);
-    default:
-      return 4;
-  }
 }
 
 // proto3 "unlabeled" fields are written unless zero, empty or NULL.

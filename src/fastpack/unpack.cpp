@@ -6,8 +6,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fastpack/wire.hpp"
+
 namespace migsafe::fastpack {
 namespace {
+
+using wire::element_size;
+using wire::load;
+using wire::wire_type;
 
 // Per descriptor: field number -> field, and the repeated fields' counter slots.
 struct Layout {
@@ -43,59 +49,7 @@ Layout make_layout(const ProtobufCMessageDescriptor* d) {
 }
 
 const Layout& layout_for(const ProtobufCMessageDescriptor* d) {
-  struct Slot {
-    const ProtobufCMessageDescriptor* d = nullptr;
-    const Layout* layout = nullptr;
-  };
-  thread_local std::unordered_map<const ProtobufCMessageDescriptor*, Layout> layouts;
-  thread_local Slot cache[256];
-  Slot& slot = cache[(reinterpret_cast<uintptr_t>(d) >> 4) & 255];
-  if (slot.d == d) return *slot.layout;
-  auto it = layouts.find(d);
-  if (it == layouts.end()) it = layouts.emplace(d, make_layout(d)).first;
-  slot = Slot{d, &it->second};
-  return it->second;
-}
-
-size_t element_size(ProtobufCType t) {
-  switch (t) {
-    case PROTOBUF_C_TYPE_SINT64:
-    case PROTOBUF_C_TYPE_INT64:
-    case PROTOBUF_C_TYPE_UINT64:
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE:
-      return 8;
-    case PROTOBUF_C_TYPE_BOOL:
-      return sizeof(protobuf_c_boolean);
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_MESSAGE:
-      return sizeof(void*);
-    case PROTOBUF_C_TYPE_BYTES:
-      return sizeof(ProtobufCBinaryData);
-    default:
-      return 4;
-  }
-}
-
-// The wire type a field's values have when not packed.
-unsigned wire_of(ProtobufCType t) {
-  switch (t) {
-    case PROTOBUF_C_TYPE_SFIXED64:
-    case PROTOBUF_C_TYPE_FIXED64:
-    case PROTOBUF_C_TYPE_DOUBLE:
-      return PROTOBUF_C_WIRE_TYPE_64BIT;
-    case PROTOBUF_C_TYPE_SFIXED32:
-    case PROTOBUF_C_TYPE_FIXED32:
-    case PROTOBUF_C_TYPE_FLOAT:
-      return PROTOBUF_C_WIRE_TYPE_32BIT;
-    case PROTOBUF_C_TYPE_STRING:
-    case PROTOBUF_C_TYPE_BYTES:
-    case PROTOBUF_C_TYPE_MESSAGE:
-      return PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
-    default:
-      return PROTOBUF_C_WIRE_TYPE_VARINT;
-  }
+  return wire::per_descriptor<Layout, make_layout>(d);
 }
 
 class Reader {
@@ -176,7 +130,7 @@ class Unpacker {
       if (!scan.skip(wire, &payload, &plen)) return nullptr;
       if (f->label != PROTOBUF_C_LABEL_REPEATED) continue;
       size_t& n = counts[static_cast<size_t>(l.repeated[static_cast<size_t>(f - d->fields)])];
-      if (wire == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED && wire_of(f->type) != wire) {
+      if (wire == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED && wire_type(f->type) != wire) {
         size_t k = 0;  // a packed run of scalars
         if (!packed_count(*f, payload, plen, k)) return nullptr;
         n += k;
@@ -208,13 +162,14 @@ class Unpacker {
         char* array;
         std::memcpy(&array, member, sizeof array);
         size_t step = element_size(f->type);
-        if (wire == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED && wire_of(f->type) != wire) {
+        if (wire == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED && wire_type(f->type) != wire) {
           const uint8_t* payload = nullptr;
           size_t plen = 0;
           if (!read.skip(wire, &payload, &plen)) return nullptr;
           Reader packed(payload, payload + plen);
           while (!packed.done())
-            if (!value(packed, *f, wire_of(f->type), array + step * filled[slot]++)) return nullptr;
+            if (!value(packed, *f, wire_type(f->type), array + step * filled[slot]++))
+              return nullptr;
         } else if (!value(read, *f, wire, array + step * filled[slot]++)) {
           return nullptr;
         }
@@ -253,7 +208,7 @@ class Unpacker {
     wire = static_cast<unsigned>(tag & 7);
     if (id == 0 || id >= l.by_id.size() || l.by_id[id] == 0) return false;  // unknown field
     f = d->fields + (l.by_id[id] - 1);
-    unsigned expected = wire_of(f->type);
+    unsigned expected = wire_type(f->type);
     if (wire == expected) return true;
     // A packed run of a repeated scalar.
     return f->label == PROTOBUF_C_LABEL_REPEATED && wire == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED;
@@ -261,7 +216,7 @@ class Unpacker {
 
   static bool packed_count(const ProtobufCFieldDescriptor& f, const uint8_t* p, size_t len,
                            size_t& count) {
-    switch (wire_of(f.type)) {
+    switch (wire_type(f.type)) {
       case PROTOBUF_C_WIRE_TYPE_64BIT:
         count = len / 8;
         return len % 8 == 0;
@@ -360,13 +315,6 @@ class Unpacker {
     return false;
   }
 };
-
-template <typename T>
-T load(const void* p) {
-  T v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
 
 bool same_value(const ProtobufCFieldDescriptor& f, const char* a, const char* b) {
   switch (f.type) {
