@@ -30,7 +30,7 @@ set -e
 echo "migsafe check --format gcc: exit $rc"
 [[ $rc -eq 2 ]] && { cat "$dir/stderr.txt" >&2; exit 2; }
 # gcc lines: ./path:line:col: severity: message [rule]
-kinds="safe unsafe down dump psql invalid odd"
+kinds="safe unsafe down dump invalid odd"
 printf '%-46s %-8s' rule severity
 for k in $kinds; do printf ' %7s' "$k"; done
 printf '\n'

@@ -90,7 +90,7 @@ TEST(RealisticCorpus, SyntaxErrorsOnlyWhereTheSqlIsInvalid) {
   const Linted& l = linted();
   ASSERT_NE(l.exit_code, 2) << l.err;
   for (const auto& e : l.entries) {
-    bool invalid = e.kind == "invalid" || e.kind == "psql";
+    bool invalid = e.kind == "invalid";
     bool reported = false;
     auto it = l.findings.find(e.path);
     if (it != l.findings.end())

@@ -151,6 +151,7 @@ class FileLinter {
     for (const Statement& stmt : parsed.statements) result_.statement_spans.push_back(stmt.span);
     ctx_.set_statements(parsed.statements);
     report_syntax_errors(parsed.errors);
+    report_meta_commands(parsed.meta_commands);
     linted_ = parsed.statements;
     for (const Statement& stmt : parsed.statements) {
       host_index_ = stmt.index;
@@ -162,6 +163,31 @@ class FileLinter {
   }
 
  private:
+  // psql meta-commands are psql's own: a file that psql runs (a plain directory, a lone file,
+  // sqitch, pg_dump output) may hold them. A framework that sends the file to the server
+  // through a driver (Flyway, golang-migrate, dbmate, Liquibase, Prisma, diesel) fails on them:
+  // for those they are syntax errors, each at its own line.
+  void report_meta_commands(const std::vector<MetaCommand>& commands) {
+    if (commands.empty()) return;
+    const LintSettings& s = ctx_.settings();
+    std::string framework = s.migration ? s.migration->framework : s.framework;
+    if (framework.empty() || framework == "auto" || framework == "plain" || framework == "sqitch")
+      return;
+    std::vector<SyntaxError> errors;
+    for (const MetaCommand& m : commands) {
+      SyntaxError e;
+      e.message = fmt::format(
+          "psql meta-command {}: {} sends the file to the server, which rejects it (only psql "
+          "runs backslash commands)",
+          m.name, framework);
+      e.offset = m.span.begin;
+      e.end = m.span.begin + m.name.size();
+      e.statement = m.span;
+      errors.push_back(std::move(e));
+    }
+    report_syntax_errors(errors);
+  }
+
   void report_syntax_errors(const std::vector<SyntaxError>& errors) {
     int idx = rule_index("syntax-error");
     if (!run_rules_ || idx < 0 || !plan_.enabled(static_cast<size_t>(idx))) return;

@@ -4,6 +4,7 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -281,15 +282,106 @@ bool parse_chunked(std::string_view text, size_t base, size_t chunk_bytes, Parse
 }
 
 // `text` must be followed by a NUL byte.
-ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = kParseChunkBytes) {
+// The psql meta-commands of `text` (see MetaCommand): a backslash outside strings, quoted
+// identifiers, dollar quotes and comments, where a statement could start (at the beginning, or
+// after a ';' with only blanks and comments since), up to the end of its line.
+std::vector<Span> meta_command_lines(std::string_view text) {
+  std::vector<Span> out;
+  if (text.find('\\') == std::string_view::npos) return out;
+  bool at_start = true;
+  size_t i = 0, n = text.size();
+  auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+           static_cast<unsigned char>(c) >= 0x80;
+  };
+  while (i < n) {
+    char c = text[i];
+    if (c == '-' && i + 1 < n && text[i + 1] == '-') {
+      size_t nl = text.find('\n', i);
+      i = nl == std::string_view::npos ? n : nl + 1;
+    } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
+      int depth = 1;
+      for (i += 2; i < n && depth > 0;) {
+        if (text.compare(i, 2, "/*") == 0) {
+          ++depth;
+          i += 2;
+        } else if (text.compare(i, 2, "*/") == 0) {
+          --depth;
+          i += 2;
+        } else {
+          ++i;
+        }
+      }
+    } else if (c == '\'' || c == '"') {
+      // 'string' or "identifier" ('' and "" stay inside); E'...' also takes \' as a quote.
+      bool escapes = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
+                     (i < 2 || !ident(text[i - 2]));
+      for (++i; i < n; ++i) {
+        if (escapes && text[i] == '\\') {
+          ++i;
+        } else if (text[i] == c) {
+          if (i + 1 < n && text[i + 1] == c) {
+            ++i;
+          } else {
+            break;
+          }
+        }
+      }
+      ++i;
+      at_start = false;
+    } else if (c == '$' && (i == 0 || !ident(text[i - 1]))) {
+      // $tag$ ... $tag$ (a tag does not start with a digit: $1 is a parameter)
+      size_t j = i + 1;
+      while (j < n && ident(text[j]) &&
+             !(j == i + 1 && std::isdigit(static_cast<unsigned char>(text[j]))))
+        ++j;
+      if (j < n && text[j] == '$') {
+        std::string_view tag = text.substr(i, j - i + 1);
+        size_t close = text.find(tag, j + 1);
+        i = close == std::string_view::npos ? n : close + tag.size();
+      } else {
+        i = j;
+      }
+      at_start = false;
+    } else if (c == '\\' && at_start) {
+      size_t nl = text.find('\n', i);
+      size_t end = nl == std::string_view::npos ? n : nl;
+      while (end > i && (text[end - 1] == '\r' || text[end - 1] == ' ' || text[end - 1] == '\t'))
+        --end;
+      out.push_back(Span{i, end});
+      i = end;
+    } else if (c == ';') {
+      at_start = true;
+      ++i;
+    } else {
+      if (!std::isspace(static_cast<unsigned char>(c))) at_start = false;
+      ++i;
+    }
+  }
+  return out;
+}
+
+ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = kParseChunkBytes,
+                      bool psql = true) {
   ParsedFile out;
   // libpg_query reads a C string: a NUL byte would silently end the input. Report the first
-  // one and parse a copy with NULs blanked so every later statement is still linted.
+  // one and parse a copy with NULs blanked so every later statement is still linted. psql
+  // meta-commands are blanked in the same copy.
   size_t nul = text.find('\0');
+  std::vector<Span> meta = psql ? meta_command_lines(text) : std::vector<Span>{};
   std::string blanked;
-  if (nul != std::string::npos) {
+  std::vector<MetaCommand> meta_commands;
+  if (nul != std::string::npos || !meta.empty()) {
     blanked.assign(text);
     std::replace(blanked.begin(), blanked.end(), '\0', ' ');
+    for (const Span& m : meta) {
+      size_t word = m.begin + 1;
+      while (word < m.end && !std::isspace(static_cast<unsigned char>(text[word]))) ++word;
+      meta_commands.push_back(MetaCommand{Span{base + m.begin, base + m.end},
+                                          std::string(text.substr(m.begin, word - m.begin))});
+      std::fill(blanked.begin() + static_cast<long>(m.begin),
+                blanked.begin() + static_cast<long>(m.end), ' ');
+    }
     text = blanked;
   }
   std::string message;
@@ -300,6 +392,7 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
     out = ParsedFile{};
     parse_recovering(std::string(text), base, out);
   }
+  out.meta_commands = std::move(meta_commands);
   if (nul != std::string::npos) {
     SyntaxError e;
     e.message = "NUL byte in input (PostgreSQL rejects it; is this a binary file?)";
@@ -336,7 +429,7 @@ ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes) {
 }
 
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding) {
-  ParsedFile out = parse_text(embedding->sql, 0);
+  ParsedFile out = parse_text(embedding->sql, 0, kParseChunkBytes, /*psql=*/false);
   const TextMap& map = embedding->map;
   for (Statement& s : out.statements) {
     s.text = s.span;

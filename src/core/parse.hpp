@@ -62,10 +62,22 @@ struct SyntaxError {
   Span statement;     // the statement that failed to parse
 };
 
+// A psql meta-command (`\restrict KEY`, `\connect db`, `\i file` ...): a line that starts
+// with a backslash where a statement could start. psql runs it itself and never sends it to
+// the server; pg_dump 15.14 / 16.10 / 17.6 and later write `\restrict` and `\unrestrict` around
+// every dump. The parser skips the line (blanked in the copy libpg_query reads, so every
+// position is unchanged) and records it here; whether it is an error depends on what runs
+// the file (see the linter).
+struct MetaCommand {
+  Span span;         // from the backslash to the end of the line
+  std::string name;  // "\restrict"
+};
+
 struct ParsedFile {
   std::vector<ParseTree> trees;  // owns every node the statements point into
   std::vector<Statement> statements;
   std::vector<SyntaxError> errors;
+  std::vector<MetaCommand> meta_commands;
 };
 
 // A file longer than this is parsed in chunks of whole statements of about this size (the
