@@ -3,6 +3,8 @@
 // whole-file parse, on every fixture and on a file above the chunking threshold.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include "core/linter.hpp"
@@ -106,6 +108,24 @@ TEST(ParseChunks, AFileAboveTheThresholdIsChunkedWithTheSameResult) {
   FileResult b = lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
   EXPECT_GT(a.findings.size(), 100u);
   EXPECT_EQ(describe(b), describe(a));
+}
+
+// The runner parses PL/pgSQL bodies on its parsing threads (parse_bodies) and hands them to the
+// linter: the findings are those of the linter parsing them itself, on every fixture.
+TEST(ParseChunks, BodiesParsedAheadGiveTheSameFindings) {
+  size_t with_bodies = 0;
+  for (const std::string& sql : fixture_texts()) {
+    auto file = std::make_shared<const SourceFile>("test.sql", sql);
+    ParsedFile parsed = parse_sql(sql);
+    ParsedBodies bodies = parse_bodies(*file, parsed);
+    if (std::any_of(bodies.begin(), bodies.end(), [](const auto& b) { return b != nullptr; }))
+      ++with_bodies;
+    LintPlan plan(fixture_settings(sql), RuleSelection{});
+    FileResult ahead = lint_parsed(file, parsed, plan, plan.settings(), true, nullptr, &bodies);
+    FileResult own = lint_parsed(file, parsed, plan, plan.settings());
+    EXPECT_EQ(describe(ahead), describe(own)) << sql.substr(0, 200);
+  }
+  EXPECT_GT(with_bodies, 10u);
 }
 
 TEST(ParseChunks, ABrokenTokenFallsBackToTheWholeFileParse) {

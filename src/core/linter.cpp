@@ -98,10 +98,9 @@ void apply_table_stats(const TableStats& stats, const Effect& effect, std::span<
 
 // A PL/pgSQL body ready to run: its items, and the SQL of each item parsed once.
 struct PreparedBody {
-  RoutineBody body;
-  std::vector<ParsedFile> parsed;  // per item (empty for items that are not SQL)
-  Span outer;                      // the outermost string literal the body is written in
-  std::string name;                // a routine's display name ("" for a DO block)
+  std::shared_ptr<const ParsedBody> src;
+  Span outer;        // the outermost string literal the body is written in
+  std::string name;  // a routine's display name ("" for a DO block)
 };
 
 // The routine a CALL or a `SELECT f(...)` runs, by name.
@@ -144,6 +143,8 @@ class FileLinter {
     out.unknown = ctx_.replay_unknowns();
     if (!in_place) out.catalog = ctx_.take_catalog();
   }
+
+  void use_bodies(const ParsedBodies* bodies) { bodies_ = bodies; }
 
   void run(const ParsedFile& parsed) {
     result_.statements = parsed.statements.size();
@@ -319,8 +320,8 @@ class FileLinter {
       QualifiedName name = ctx_.resolve_list(f->funcname, f->n_funcname);
       auto body = prepare(stmt, name.display());
       if (!body) return;
-      if (body->body.error) {
-        report_syntax_errors({*body->body.error});
+      if (body->src->body.error) {
+        report_syntax_errors({*body->src->body.error});
         return;
       }
       routines_[name] = std::move(body);
@@ -346,15 +347,17 @@ class FileLinter {
   }
 
   std::shared_ptr<const PreparedBody> prepare(const Statement& stmt, std::string name) {
-    auto body = plpgsql_body(*file_, stmt);
-    if (!body) return nullptr;
+    // A top-level statement's body was parsed on a parsing thread when the runner could.
+    std::shared_ptr<const ParsedBody> src;
+    if (!stmt.embedding && bodies_ && stmt.index < bodies_->size() && host_index_ == stmt.index)
+      src = (*bodies_)[stmt.index];
+    else
+      src = parse_body(*file_, stmt);
+    if (!src) return nullptr;
     auto p = std::make_shared<PreparedBody>();
-    p->outer = stmt.embedding ? outer_ : body->literal;
+    p->outer = stmt.embedding ? outer_ : src->body.literal;
     p->name = std::move(name);
-    for (const BodyItem& item : body->items) {
-      p->parsed.push_back(item.kind == BodyItem::Sql ? parse_embedded(item.sql) : ParsedFile{});
-    }
-    p->body = std::move(*body);
+    p->src = std::move(src);
     return p;
   }
 
@@ -364,14 +367,15 @@ class FileLinter {
     std::string saved_routine = routine_;
     outer_ = body.outer;
     routine_ = body.name;
-    if (body.body.error) report_syntax_errors({*body.body.error});
+    const RoutineBody& routine = body.src->body;
+    if (routine.error) report_syntax_errors({*routine.error});
     ctx_.enter_routine();
-    for (size_t i = 0; i < body.body.items.size(); ++i) {
-      const BodyItem& item = body.body.items[i];
+    for (size_t i = 0; i < routine.items.size(); ++i) {
+      const BodyItem& item = routine.items[i];
       switch (item.kind) {
         case BodyItem::Sql:
-          report_syntax_errors(body.parsed[i].errors);
-          for (const Statement& s : body.parsed[i].statements) {
+          report_syntax_errors(body.src->parsed[i].errors);
+          for (const Statement& s : body.src->parsed[i].statements) {
             // Positions in the file's statement list (ctx.statements()) are those of the
             // top-level statement that runs the body.
             Statement copy = s;
@@ -417,9 +421,10 @@ class FileLinter {
   TreeWalker walker_;
   std::map<QualifiedName, std::shared_ptr<const PreparedBody>> routines_;
   std::vector<std::shared_ptr<const PreparedBody>> done_;
-  std::vector<std::string> active_;  // routines being run (a recursive call is not followed)
-  size_t host_index_ = 0;            // the top-level statement being linted
-  std::vector<Statement> linted_;    // every statement linted, bodies included (for secrets)
+  std::vector<std::string> active_;       // routines being run (a recursive call is not followed)
+  size_t host_index_ = 0;                 // the top-level statement being linted
+  const ParsedBodies* bodies_ = nullptr;  // the top-level statements' bodies, when given
+  std::vector<Statement> linted_;         // every statement linted, bodies included (for secrets)
   int depth_ = 0;
   bool run_rules_ = true;
   const TableStats* stats_ = nullptr;
@@ -436,12 +441,30 @@ FileResult lint_source(std::shared_ptr<const SourceFile> file, const LintPlan& p
   return lint_parsed(std::move(file), parsed, plan, plan.settings());
 }
 
+std::shared_ptr<const ParsedBody> parse_body(const SourceFile& file, const Statement& stmt) {
+  auto body = plpgsql_body(file, stmt);
+  if (!body) return nullptr;
+  auto p = std::make_shared<ParsedBody>();
+  for (const BodyItem& item : body->items)
+    p->parsed.push_back(item.kind == BodyItem::Sql ? parse_embedded(item.sql) : ParsedFile{});
+  p->body = std::move(*body);
+  return p;
+}
+
+ParsedBodies parse_bodies(const SourceFile& file, const ParsedFile& parsed) {
+  ParsedBodies out(parsed.statements.size());
+  for (size_t i = 0; i < parsed.statements.size(); ++i)
+    out[i] = parse_body(file, parsed.statements[i]);
+  return out;
+}
+
 FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
                        const LintPlan& plan, const LintSettings& settings, bool run_rules,
-                       ReplayResult* replay) {
+                       ReplayResult* replay, const ParsedBodies* bodies) {
   FileResult result;
   result.file = file;
   FileLinter linter(file, plan, settings, run_rules, result);
+  if (bodies && bodies->size() == parsed.statements.size()) linter.use_bodies(bodies);
   linter.run(parsed);
   if (replay) linter.take_replay(*replay, settings.working_catalog != nullptr);
   return result;

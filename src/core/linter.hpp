@@ -10,6 +10,7 @@
 
 #include "core/finding.hpp"
 #include "core/parse.hpp"
+#include "core/plpgsql.hpp"
 #include "core/rule.hpp"
 #include "core/source.hpp"
 #include "model/context.hpp"
@@ -85,12 +86,26 @@ struct ReplayResult {
   std::vector<UnknownStatement> unknown;  // statements the catalog could not model
 };
 
+// A DO block's or routine's PL/pgSQL body, read and its SQL parsed. It depends on the file
+// alone, not on the history, so the runner computes it on the parsing threads (it was a fifth
+// of the in-order stage's work); the linter computes it itself for anything else.
+struct ParsedBody {
+  RoutineBody body;
+  std::vector<ParsedFile> parsed;  // per item (empty for items that are not SQL)
+};
+// `stmt`'s body (nullptr when it has no PL/pgSQL body).
+std::shared_ptr<const ParsedBody> parse_body(const SourceFile& file, const Statement& stmt);
+// Per statement of `parsed` (by index), its body or nullptr.
+using ParsedBodies = std::vector<std::shared_ptr<const ParsedBody>>;
+ParsedBodies parse_bodies(const SourceFile& file, const ParsedFile& parsed);
+
 // Lints an already parsed file with this file's `settings` (the plan's, plus what the history
 // knows: base catalog, transactions, migration facts). With `run_rules` false the file is only
 // replayed (schema context for later files): no rule runs and no finding is produced. When
-// `replay` is given it receives the catalog after the file.
+// `replay` is given it receives the catalog after the file. `bodies`, when given, are
+// parse_bodies(file, parsed).
 FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
                        const LintPlan& plan, const LintSettings& settings, bool run_rules = true,
-                       ReplayResult* replay = nullptr);
+                       ReplayResult* replay = nullptr, const ParsedBodies* bodies = nullptr);
 
 }  // namespace migsafe

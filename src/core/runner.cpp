@@ -48,6 +48,7 @@ struct Prepared {
   std::shared_ptr<const SourceFile> shown;  // the bytes as on disk, for reports
   std::shared_ptr<const SourceFile> run;    // the bytes as the framework runs them
   ParsedFile parsed;
+  ParsedBodies bodies;             // PL/pgSQL bodies, parsed here on the parsing thread
   PreparedSource source;           // sections and changesets (its bytes are in `run`)
   bool non_transactional = false;  // Flyway: a statement cannot run in a transaction block
   std::string error;
@@ -86,6 +87,7 @@ Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay) 
   p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(p.source.bytes));
   p.source.bytes.clear();
   p.parsed = parse_file(*p.run);
+  p.bodies = parse_bodies(*p.run, p.parsed);
   if (pf.transactions == TransactionRule::FlywayAuto)
     p.non_transactional = has_non_transactional_statement(*p.run, p.parsed, pg_version);
   return p;
@@ -298,7 +300,7 @@ void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
                      Catalog scratch;
                      Catalog* working = pf.commit ? &state[pf.history] : &scratch;
                      LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
-                     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay);
+                     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay, &p.bodies);
                      r.file = p.shown;
                      if (pf.lint) apply_suppressions(r, plan);
                      if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);
