@@ -5,7 +5,11 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <algorithm>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "fastpack/unpack.hpp"
 
 namespace migsafe {
 
@@ -19,16 +23,39 @@ struct ScanResultOwner {
   ScanResultOwner& operator=(const ScanResultOwner&) = delete;
 };
 
+// The scan result unpacked into blocks freed together (migsafe's deserializer, protobuf-c's
+// when it declines): a statement's tokens are many small messages that live and die at once.
 struct UnpackedScan {
-  PgQuery__ScanResult* p;
-  explicit UnpackedScan(const PgQueryScanResult& r)
-      : p(pg_query__scan_result__unpack(nullptr, r.pbuf.len,
-                                        reinterpret_cast<const uint8_t*>(r.pbuf.data))) {}
-  ~UnpackedScan() {
-    if (p) pg_query__scan_result__free_unpacked(p, nullptr);
+  std::vector<std::unique_ptr<char[]>> blocks;
+  char* next = nullptr;
+  size_t left = 0;
+  ProtobufCAllocator allocator{
+      [](void* a, size_t n) { return static_cast<UnpackedScan*>(a)->take(n); }, [](void*, void*) {},
+      this};
+  PgQuery__ScanResult* p = nullptr;
+
+  explicit UnpackedScan(const PgQueryScanResult& r) {
+    const auto* data = reinterpret_cast<const uint8_t*>(r.pbuf.data);
+    p = reinterpret_cast<PgQuery__ScanResult*>(
+        fastpack::unpack(&pg_query__scan_result__descriptor, &allocator, r.pbuf.len, data));
+    if (!p) p = pg_query__scan_result__unpack(&allocator, r.pbuf.len, data);
   }
   UnpackedScan(const UnpackedScan&) = delete;
   UnpackedScan& operator=(const UnpackedScan&) = delete;
+
+  void* take(size_t n) {
+    n = (n + 7) / 8 * 8;  // protobuf-c messages need at most 8-byte alignment
+    if (n > left) {
+      size_t size = std::max(n, size_t{16} << 10);
+      blocks.emplace_back(new char[size]);
+      next = blocks.back().get();
+      left = size;
+    }
+    void* out = next;
+    next += n;
+    left -= n;
+    return out;
+  }
 };
 
 bool iequals(std::string_view a, std::string_view b) {
