@@ -5,6 +5,8 @@
 // it claims.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -37,6 +39,43 @@ Replayed replay(const std::string& sql, Catalog start = {}) {
 
 QualifiedName pub(const std::string& n) {
   return QualifiedName{"public", n};
+}
+
+// children() answers from an index that a plain CREATE TABLE no longer rebuilds: it must still
+// follow every change of parents, asked between the statements of a history.
+TEST(Catalog, ChildrenFollowPartitionsAndInheritanceAsTheyChange) {
+  Catalog cat;
+  ReplayState st;
+  auto apply = [&](const std::string& sql) {
+    ParsedFile parsed = parse_sql(sql);
+    ASSERT_TRUE(parsed.errors.empty()) << sql;
+    for (const Statement& s : parsed.statements) cat.apply(s.node, st);
+  };
+  auto names = [&](const std::string& parent) {
+    std::vector<std::string> out;
+    for (const TableInfo* t : cat.children(pub(parent))) out.push_back(t->name.name);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  apply("CREATE TABLE p (id bigint, at date) PARTITION BY RANGE (at);");
+  apply("CREATE TABLE p1 PARTITION OF p FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');");
+  EXPECT_EQ(names("p"), V{"p1"});
+  apply("CREATE TABLE plain (id bigint);");  // no parents: the index stays as it is
+  apply("CREATE TABLE p2 (id bigint, at date);");
+  EXPECT_EQ(names("p"), V{"p1"});
+  apply("ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');");
+  EXPECT_EQ(names("p"), (V{"p1", "p2"}));
+  apply("DROP TABLE p1;");
+  EXPECT_EQ(names("p"), V{"p2"});
+  apply("CREATE TABLE p1 (id bigint, at date);");  // the same name again, not a partition
+  EXPECT_EQ(names("p"), V{"p2"});
+  apply("ALTER TABLE p DETACH PARTITION p2;");
+  EXPECT_TRUE(names("p").empty());
+  apply("CREATE TABLE kid (x int) INHERITS (plain);");
+  EXPECT_EQ(names("plain"), V{"kid"});
+  apply("DROP TABLE kid; CREATE TABLE kid (x int);");
+  EXPECT_TRUE(names("plain").empty());
 }
 
 TEST(Catalog, TablesColumnsAndConstraints) {

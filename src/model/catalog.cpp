@@ -132,7 +132,10 @@ void Catalog::mark_history() {
 }
 
 TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
-  children_.map.reset();
+  // A new table has no parents yet, so the child index stays valid (rebuilding it after every
+  // CREATE TABLE made a long history quadratic); only a replaced table that had parents is in it.
+  if (auto it = tables_.find(n); it != tables_.end() && !it->second.parents.empty())
+    children_.map.reset();
   touched_tables_.push_back(n);
   TableInfo& t = tables_[n];
   t = TableInfo{};
@@ -142,7 +145,9 @@ TableInfo& Catalog::add_table(const QualifiedName& n, Origin origin) {
 }
 
 void Catalog::drop_table(const QualifiedName& n) {
-  children_.map.reset();
+  // The index points at children: only a table that has parents is in it as one.
+  if (auto it = tables_.find(n); it != tables_.end() && !it->second.parents.empty())
+    children_.map.reset();
   tables_.erase(n);
   views_.erase(n);
   std::erase_if(indexes_, [&](const auto& kv) { return kv.second.table == n; });
@@ -475,7 +480,7 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
   for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations))
     if (const auto* rv = as<PgQuery__RangeVar>(p))
       t.parents.push_back(resolve(rv, st.default_schema));
-  cat.parents_changed();
+  if (!t.parents.empty()) cat.parents_changed();  // (a plain CREATE TABLE leaves the index valid)
   for (const PgQuery__Node* p : items(s.inh_relations, s.n_inh_relations)) {
     const auto* rv = as<PgQuery__RangeVar>(p);
     if (!rv) continue;

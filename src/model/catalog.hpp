@@ -246,9 +246,10 @@ class Catalog {
   bool touched_all_ = false;
   // Parent -> children (children() is asked for by every INSERT, UPDATE and ALTER TABLE the lock
   // model predicts; a scan of every table each time was quadratic over a long history). Built
-  // on demand; add_table, drop_table, mutable_tables and parents_changed drop it (only the
-  // replay in catalog.cpp changes `parents`), and a copy or a moved-to catalog starts without
-  // one (it would point into the other catalog's tables).
+  // on demand; mutable_tables and parents_changed drop it (only the replay in catalog.cpp
+  // changes `parents`), add_table and drop_table only for a table that has parents (a table
+  // without any is not in it), and a copy or a moved-to catalog starts without one (it would
+  // point into the other catalog's tables).
   struct ChildIndex {
     ChildIndex() = default;
     ChildIndex(const ChildIndex&) {}
