@@ -14,27 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "fastpack/arena.hpp"
 #include "fastpack/unpack.hpp"
-
-// Blocks handed out front to back, all released together (as migsafe's ParseArena).
-struct Arena {
-  std::vector<std::unique_ptr<char[]>> blocks;
-  size_t left = 0;
-  char* next = nullptr;
-  void* allocate(size_t n) {
-    n = (n + 7) / 8 * 8;
-    if (n > left) {
-      size_t size = n > (size_t{64} << 10) ? n : (size_t{64} << 10);
-      blocks.emplace_back(new char[size]);
-      next = blocks.back().get();
-      left = size;
-    }
-    void* p = next;
-    next += n;
-    left -= n;
-    return p;
-  }
-};
 
 static size_t parse_one(const char* path) {
   FILE* f = std::fopen(path, "rb");
@@ -47,10 +28,8 @@ static size_t parse_one(const char* path) {
   PgQueryProtobufParseResult r = pg_query_parse_protobuf(bytes.c_str());
   size_t stmts = 0;
   if (!r.error) {
-    Arena arena;
-    ProtobufCAllocator allocator{
-        [](void* a, size_t size) { return static_cast<Arena*>(a)->allocate(size); },
-        [](void*, void*) {}, &arena};
+    migsafe::fastpack::Arena arena;
+    ProtobufCAllocator allocator = arena.allocator();
     const auto* data = reinterpret_cast<const uint8_t*>(r.parse_tree.data);
     auto* tree = reinterpret_cast<PgQuery__ParseResult*>(migsafe::fastpack::unpack(
         &pg_query__parse_result__descriptor, &allocator, r.parse_tree.len, data));

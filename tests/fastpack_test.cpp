@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "corpus/realistic_corpus.hpp"
+#include "fastpack/arena.hpp"
 #include "fastpack/pack.hpp"
 #include "fastpack/unpack.hpp"
 #include "helpers.hpp"
@@ -104,13 +105,8 @@ std::vector<std::string> edge_statements() {
 
 // Bump allocation for the unpacked trees, released together.
 struct Arena {
-  std::vector<std::unique_ptr<char[]>> blocks;
-  ProtobufCAllocator allocator{[](void* a, size_t n) -> void* {
-                                 auto* self = static_cast<Arena*>(a);
-                                 self->blocks.emplace_back(new char[n ? n : 1]);
-                                 return self->blocks.back().get();
-                               },
-                               [](void*, void*) {}, this};
+  fastpack::Arena memory;
+  ProtobufCAllocator allocator = memory.allocator();
 };
 
 // The fast deserializer's tree and protobuf-c's for the same bytes.

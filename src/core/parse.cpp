@@ -13,42 +13,10 @@
 
 #include "core/nesting.hpp"
 #include "core/tokens.hpp"
+#include "fastpack/arena.hpp"
 #include "fastpack/unpack.hpp"
 
 namespace migsafe {
-
-// Blocks of memory handed out front to back; nothing is freed until the arena goes. An
-// unpacked tree is many small nodes that live and die together: a bump allocator makes the
-// unpack cheaper, drops malloc's per-node overhead (less memory for a large file) and turns
-// freeing the tree (a walk over every node) into freeing a few blocks.
-struct ParseArena {
-  static constexpr size_t kBlock = size_t{64} << 10;
-  std::vector<std::unique_ptr<std::max_align_t[]>> blocks;
-  char* next = nullptr;
-  size_t left = 0;
-
-  void* allocate(size_t size) {
-    // protobuf-c messages hold pointers, 64-bit integers and doubles at most: 8 is enough.
-    constexpr size_t align = 8;
-    static_assert(alignof(void*) <= align && alignof(double) <= align &&
-                  alignof(uint64_t) <= align);
-    size = (size + align - 1) / align * align;
-    if (size > kBlock / 4) {  // a large one (a long string) gets a block of its own
-      blocks.emplace_back(
-          new std::max_align_t[(size + sizeof(std::max_align_t) - 1) / sizeof(std::max_align_t)]);
-      return blocks.back().get();
-    }
-    if (size > left) {
-      blocks.emplace_back(new std::max_align_t[kBlock / sizeof(std::max_align_t)]);
-      next = reinterpret_cast<char*>(blocks.back().get());
-      left = kBlock;
-    }
-    void* p = next;
-    next += size;
-    left -= size;
-    return p;
-  }
-};
 
 void ParseResultDeleter::operator()(PgQuery__ParseResult* r) const {
   if (!arena) pg_query__parse_result__free_unpacked(r, nullptr);
@@ -132,10 +100,8 @@ bool parse_piece(std::string_view sql, size_t base, ParsedFile& out, std::string
     if (cursor) *cursor = res.r.error->cursorpos;
     return false;
   }
-  auto arena = std::make_shared<ParseArena>();
-  ProtobufCAllocator allocator{
-      [](void* a, size_t size) { return static_cast<ParseArena*>(a)->allocate(size); },
-      [](void*, void*) {}, arena.get()};
+  auto arena = std::make_shared<fastpack::Arena>();
+  ProtobufCAllocator allocator = arena->allocator();
   const auto* bytes = reinterpret_cast<const uint8_t*>(res.r.parse_tree.data);
   // migsafe's deserializer (src/fastpack/unpack.hpp); protobuf-c's if it declines the input.
   auto* fast = reinterpret_cast<PgQuery__ParseResult*>(fastpack::unpack(
@@ -296,22 +262,9 @@ std::vector<Span> meta_command_lines(std::string_view text) {
   };
   while (i < n) {
     char c = text[i];
-    if (c == '-' && i + 1 < n && text[i + 1] == '-') {
-      size_t nl = text.find('\n', i);
-      i = nl == std::string_view::npos ? n : nl + 1;
-    } else if (c == '/' && i + 1 < n && text[i + 1] == '*') {
-      int depth = 1;
-      for (i += 2; i < n && depth > 0;) {
-        if (text.compare(i, 2, "/*") == 0) {
-          ++depth;
-          i += 2;
-        } else if (text.compare(i, 2, "*/") == 0) {
-          --depth;
-          i += 2;
-        } else {
-          ++i;
-        }
-      }
+    if ((c == '-' && i + 1 < n && text[i + 1] == '-') ||
+        (c == '/' && i + 1 < n && text[i + 1] == '*')) {
+      i = skip_space_and_comments(text, i);  // comments keep `at_start` as it is
     } else if (c == '\'' || c == '"') {
       // 'string' or "identifier" ('' and "" stay inside); E'...' also takes \' as a quote.
       bool escapes = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&

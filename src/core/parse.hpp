@@ -22,11 +22,13 @@ struct Embedding {
   TextMap map;  // offsets into `sql` -> file offsets
 };
 
-// The memory of one unpacked tree: protobuf-c allocates every node from it (a bump allocator,
-// freed in one go), instead of one malloc and one free per node (see parse.cpp).
-struct ParseArena;
+// The memory of one unpacked tree: every node is allocated from it (a bump allocator, freed in
+// one go), instead of one malloc and one free per node (fastpack/arena.hpp).
+namespace fastpack {
+class Arena;
+}
 struct ParseResultDeleter {
-  std::shared_ptr<ParseArena> arena;  // owns the tree's memory; nullptr: protobuf-c's malloc
+  std::shared_ptr<fastpack::Arena> arena;  // owns the tree's memory; nullptr: protobuf-c's malloc
   void operator()(PgQuery__ParseResult* r) const;
 };
 using ParseTree = std::unique_ptr<PgQuery__ParseResult, ParseResultDeleter>;

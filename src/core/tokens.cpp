@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "fastpack/arena.hpp"
 #include "fastpack/unpack.hpp"
 
 namespace migsafe {
@@ -26,12 +27,8 @@ struct ScanResultOwner {
 // The scan result unpacked into blocks freed together (migsafe's deserializer, protobuf-c's
 // when it declines): a statement's tokens are many small messages that live and die at once.
 struct UnpackedScan {
-  std::vector<std::unique_ptr<char[]>> blocks;
-  char* next = nullptr;
-  size_t left = 0;
-  ProtobufCAllocator allocator{
-      [](void* a, size_t n) { return static_cast<UnpackedScan*>(a)->take(n); }, [](void*, void*) {},
-      this};
+  fastpack::Arena arena{size_t{16} << 10};
+  ProtobufCAllocator allocator = arena.allocator();
   PgQuery__ScanResult* p = nullptr;
 
   explicit UnpackedScan(const PgQueryScanResult& r) {
@@ -42,20 +39,6 @@ struct UnpackedScan {
   }
   UnpackedScan(const UnpackedScan&) = delete;
   UnpackedScan& operator=(const UnpackedScan&) = delete;
-
-  void* take(size_t n) {
-    n = (n + 7) / 8 * 8;  // protobuf-c messages need at most 8-byte alignment
-    if (n > left) {
-      size_t size = std::max(n, size_t{16} << 10);
-      blocks.emplace_back(new char[size]);
-      next = blocks.back().get();
-      left = size;
-    }
-    void* out = next;
-    next += n;
-    left -= n;
-    return out;
-  }
 };
 
 bool iequals(std::string_view a, std::string_view b) {
