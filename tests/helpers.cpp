@@ -144,6 +144,21 @@ bool postgres_server_available() {
   return false;
 }
 
+namespace {
+
+// Runs `cmd` with its stdout and stderr sent to the files `out` and `err`, and reads them back.
+CommandResult run_redirected(const std::string& cmd, const std::string& out,
+                             const std::string& err) {
+  int status = std::system((cmd + " >" + q(out) + " 2>" + q(err)).c_str());
+  CommandResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+}  // namespace
+
 CommandResult run_migsafe(const std::string& args, const std::string& input,
                           const std::string& prefix) {
   namespace fs = std::filesystem;
@@ -155,27 +170,14 @@ CommandResult run_migsafe(const std::string& args, const std::string& input,
     std::ofstream f(in, std::ios::binary);
     f << input;
   }
-  std::string cmd =
-      prefix + "'" + MIGSAFE_BINARY + "' " + args + " <'" + in + "' >'" + out + "' 2>'" + err + "'";
-  int status = std::system(cmd.c_str());
-  CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return run_redirected(prefix + "'" + MIGSAFE_BINARY + "' " + args + " <'" + in + "'", out, err);
 }
 
 CommandResult run_shell(const std::string& script) {
   TempDir scratch;
   std::string file = scratch.write("script.sh", script);
   std::string out = scratch.path("out"), err = scratch.path("err");
-  std::string cmd = "bash " + q(file) + " </dev/null >" + q(out) + " 2>" + q(err);
-  int status = std::system(cmd.c_str());
-  CommandResult r;
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return run_redirected("bash " + q(file) + " </dev/null", out, err);
 }
 
 std::string binary_dir() {

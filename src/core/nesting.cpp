@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "core/parse.hpp"
+
 namespace migsafe {
 
 namespace {
@@ -30,23 +32,6 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
-// End of a quoted token starting at `pos` (the opening quote) closed by `quote`, where a
-// doubled quote is an escaped one; with `backslash`, \x escapes too (E'...').
-size_t skip_quoted(std::string_view s, size_t pos, char quote, bool backslash) {
-  for (size_t i = pos + 1; i < s.size(); ++i) {
-    if (backslash && s[i] == '\\') {
-      ++i;
-    } else if (s[i] == quote) {
-      if (i + 1 < s.size() && s[i + 1] == quote) {
-        ++i;
-      } else {
-        return i + 1;
-      }
-    }
-  }
-  return s.size();
-}
-
 }  // namespace
 
 NestingCheck check_nesting(std::string_view s) {
@@ -60,42 +45,8 @@ NestingCheck check_nesting(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
     char c = s[i];
-    if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-      size_t nl = s.find('\n', i);
-      i = nl == std::string_view::npos ? s.size() : nl + 1;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      int depth = 1;
-      i += 2;
-      while (i < s.size() && depth > 0) {
-        if (s.compare(i, 2, "/*") == 0) {
-          ++depth;
-          i += 2;
-        } else if (s.compare(i, 2, "*/") == 0) {
-          --depth;
-          i += 2;
-        } else {
-          ++i;
-        }
-      }
-    } else if (c == '\'') {
-      bool escapes =
-          i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') && (i < 2 || !is_word_char(s[i - 2]));
-      i = skip_quoted(s, i, '\'', escapes);
-    } else if (c == '"') {
-      i = skip_quoted(s, i, '"', false);
-    } else if (c == '$' && (i == 0 || !is_word_char(s[i - 1]))) {
-      // $tag$ ... $tag$ (a $1 parameter has no closing $ right after its tag).
-      size_t j = i + 1;
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' ||
-                              static_cast<unsigned char>(s[j]) >= 0x80))
-        ++j;
-      if (j < s.size() && s[j] == '$' && !std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
-        std::string_view tag = s.substr(i, j - i + 1);
-        size_t close = s.find(tag, j + 1);
-        i = close == std::string_view::npos ? s.size() : close + tag.size();
-      } else {
-        i = j;
-      }
+    if (size_t past = skip_literal(s, i); past != i) {
+      i = past;  // comments, strings, quoted identifiers, dollar quotes
     } else if (c == '(' || c == '[') {
       runs.push_back(0);
       if (++total > kMaxNesting) return {true, i};

@@ -54,6 +54,56 @@ size_t skip_space_and_comments(std::string_view text, size_t pos) {
 
 namespace {
 
+bool is_word_char(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+
+// End of a quoted token starting at `pos` (the opening quote) closed by `quote`, where a
+// doubled quote is an escaped one; with `backslash`, \x escapes too (E'...').
+size_t skip_quoted(std::string_view s, size_t pos, char quote, bool backslash) {
+  for (size_t i = pos + 1; i < s.size(); ++i) {
+    if (backslash && s[i] == '\\') {
+      ++i;
+    } else if (s[i] == quote) {
+      if (i + 1 < s.size() && s[i + 1] == quote) {
+        ++i;
+      } else {
+        return i + 1;
+      }
+    }
+  }
+  return s.size();
+}
+
+}  // namespace
+
+size_t skip_literal(std::string_view s, size_t i) {
+  if (i >= s.size()) return i;
+  char c = s[i];
+  if (s.compare(i, 2, "--") == 0 || s.compare(i, 2, "/*") == 0)
+    return skip_space_and_comments(s, i);
+  if (c == '\'') {
+    bool escapes =
+        i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') && (i < 2 || !is_word_char(s[i - 2]));
+    return skip_quoted(s, i, '\'', escapes);
+  }
+  if (c == '"') return skip_quoted(s, i, '"', false);
+  if (c == '$' && (i == 0 || !is_word_char(s[i - 1]))) {
+    // $tag$ ... $tag$ (a $1 parameter has no closing $ right after its tag).
+    size_t j = i + 1;
+    while (j < s.size() && is_word_char(s[j]) && s[j] != '$') ++j;
+    if (j < s.size() && s[j] == '$' && !std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+      std::string_view tag = s.substr(i, j - i + 1);
+      size_t close = s.find(tag, j + 1);
+      return close == std::string_view::npos ? s.size() : close + tag.size();
+    }
+  }
+  return i;
+}
+
+namespace {
+
 // Owns the C result of pg_query_parse_protobuf for the duration of one unpack.
 struct ProtobufResult {
   PgQueryProtobufParseResult r;
@@ -256,46 +306,12 @@ std::vector<Span> meta_command_lines(std::string_view text) {
   if (text.find('\\') == std::string_view::npos) return out;
   bool at_start = true;
   size_t i = 0, n = text.size();
-  auto ident = [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
-           static_cast<unsigned char>(c) >= 0x80;
-  };
   while (i < n) {
     char c = text[i];
-    if ((c == '-' && i + 1 < n && text[i + 1] == '-') ||
-        (c == '/' && i + 1 < n && text[i + 1] == '*')) {
-      i = skip_space_and_comments(text, i);  // comments keep `at_start` as it is
-    } else if (c == '\'' || c == '"') {
-      // 'string' or "identifier" ('' and "" stay inside); E'...' also takes \' as a quote.
-      bool escapes = c == '\'' && i > 0 && (text[i - 1] == 'E' || text[i - 1] == 'e') &&
-                     (i < 2 || !ident(text[i - 2]));
-      for (++i; i < n; ++i) {
-        if (escapes && text[i] == '\\') {
-          ++i;
-        } else if (text[i] == c) {
-          if (i + 1 < n && text[i + 1] == c) {
-            ++i;
-          } else {
-            break;
-          }
-        }
-      }
-      ++i;
-      at_start = false;
-    } else if (c == '$' && (i == 0 || !ident(text[i - 1]))) {
-      // $tag$ ... $tag$ (a tag does not start with a digit: $1 is a parameter)
-      size_t j = i + 1;
-      while (j < n && ident(text[j]) &&
-             !(j == i + 1 && std::isdigit(static_cast<unsigned char>(text[j]))))
-        ++j;
-      if (j < n && text[j] == '$') {
-        std::string_view tag = text.substr(i, j - i + 1);
-        size_t close = text.find(tag, j + 1);
-        i = close == std::string_view::npos ? n : close + tag.size();
-      } else {
-        i = j;
-      }
-      at_start = false;
+    if (size_t past = skip_literal(text, i); past != i) {
+      // A comment keeps `at_start` as it is; a string or quoted identifier starts a statement.
+      if (c != '-' && c != '/') at_start = false;
+      i = past;
     } else if (c == '\\' && at_start) {
       size_t nl = text.find('\n', i);
       size_t end = nl == std::string_view::npos ? n : nl;

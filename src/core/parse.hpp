@@ -100,4 +100,10 @@ ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);
 // Skip whitespace and SQL comments (-- and nested /* */) starting at `pos`.
 size_t skip_space_and_comments(std::string_view text, size_t pos);
 
+// If a comment, a string ('...', E'...' with backslash escapes), a quoted identifier or a
+// dollar-quoted string starts at `pos`: the offset just past it (and past the blanks and
+// comments after a comment), or the end of `text` when it is not closed. Otherwise `pos`.
+// The lexical skipping shared by the scans that look at SQL text outside literals.
+size_t skip_literal(std::string_view text, size_t pos);
+
 }  // namespace migsafe
