@@ -168,14 +168,13 @@ class Unpacker {
           if (!read.skip(wire, &payload, &plen)) return nullptr;
           Reader packed(payload, payload + plen);
           while (!packed.done())
-            if (!value(packed, *f, wire_type(f->type), array + step * filled[slot]++))
-              return nullptr;
-        } else if (!value(read, *f, wire, array + step * filled[slot]++)) {
+            if (!value(packed, *f, array + step * filled[slot]++)) return nullptr;
+        } else if (!value(read, *f, array + step * filled[slot]++)) {
           return nullptr;
         }
         continue;
       }
-      if (!value(read, *f, wire, member)) return nullptr;
+      if (!value(read, *f, member)) return nullptr;
       bool oneof = (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) != 0;
       if (oneof) {
         std::memcpy(base + f->quantifier_offset, &f->id, sizeof(uint32_t));
@@ -233,8 +232,8 @@ class Unpacker {
     }
   }
 
-  // Reads one value of `f` (wire type `wire`) into `out`, as protobuf-c stores it.
-  bool value(Reader& r, const ProtobufCFieldDescriptor& f, unsigned wire, void* out) {
+  // Reads one value of `f` into `out`, as protobuf-c stores it (field() checked its wire type).
+  bool value(Reader& r, const ProtobufCFieldDescriptor& f, void* out) {
     uint64_t v = 0;
     const uint8_t* b = nullptr;
     switch (f.type) {
@@ -311,7 +310,6 @@ class Unpacker {
         return true;
       }
     }
-    (void)wire;
     return false;
   }
 };
