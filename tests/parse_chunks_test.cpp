@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "core/linter.hpp"
+#include "core/tokens.hpp"
 #include "helpers.hpp"
 
 namespace migsafe::test {
@@ -126,6 +127,39 @@ TEST(ParseChunks, BodiesParsedAheadGiveTheSameFindings) {
     EXPECT_EQ(describe(ahead), describe(own)) << sql.substr(0, 200);
   }
   EXPECT_GT(with_bodies, 10u);
+}
+
+std::string describe(const StatementSplit& s) {
+  std::string d = "error '" + s.error + "' at " + std::to_string(s.cursor) + ":";
+  for (auto [loc, len] : s.pieces) d += " " + std::to_string(loc) + "+" + std::to_string(len);
+  return d;
+}
+
+// The split that decides where chunks end scans a large file a window at a time: the pieces,
+// error and cursor are those of one scan of the whole text, whatever the window.
+TEST(ParseChunks, TheSplitScannedInWindowsIsTheWholeScansSplit) {
+  std::vector<std::string> texts = fixture_texts();
+  texts.push_back(
+      "SELECT 'a;b'; SELECT $$x;y$$; SELECT $t$ ; $$ ; $t$;\n"
+      "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2);\n"
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT CASE WHEN true "
+      "THEN 1 END; END;\n/* a ; /* nested ; */ ; */ SELECT 'ü;ü' ;; ; -- c ; \n SELECT \"q;\";");
+  texts.push_back("SELECT 'ü'; SELECT 1; SELECT 'unterminated ü; SELECT 2;");
+  texts.push_back("SELECT 1; /* unterminated ; comment");
+  texts.push_back("SELECT 1; SELECT $$ unterminated ; dollar");
+  texts.push_back(";;; SELECT 1 ;;");
+  size_t windowed = 0;
+  for (const std::string& sql : texts) {
+    std::string whole = describe(split_statements(sql));
+    for (size_t window : {size_t{1}, size_t{7}, size_t{64}, size_t{400}}) {
+      ASSERT_EQ(describe(split_statements(sql, window)), whole) << "window " << window << ":\n"
+                                                                << sql;
+    }
+    if (sql.size() > 400) ++windowed;
+  }
+  EXPECT_GT(windowed, 50u);
+  EXPECT_NE(describe(split_statements(texts[texts.size() - 4])).find("unterminated"),
+            std::string::npos);
 }
 
 TEST(ParseChunks, ABrokenTokenFallsBackToTheWholeFileParse) {

@@ -279,7 +279,7 @@ void parse_recovering(const std::string& text, size_t base, ParsedFile& out) {
 // same as in a whole-file parse. Returns false (and leaves `out` empty) when the splitter stops
 // at a broken token: the caller then parses the whole text as usual.
 bool parse_chunked(std::string_view text, size_t base, size_t chunk_bytes, ParsedFile& out) {
-  StatementSplit split = split_statements(text);
+  StatementSplit split = split_statements(text, chunk_bytes);
   if (!split.error.empty() || split.pieces.empty()) return false;
   size_t begin = 0;
   for (size_t k = 0; k < split.pieces.size(); ++k) {

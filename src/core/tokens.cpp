@@ -240,6 +240,37 @@ StatementSplit split_statements(std::string_view text) {
   return out;
 }
 
+StatementSplit split_statements(std::string_view text, size_t window) {
+  StatementSplit out;
+  size_t pos = 0;
+  size_t size = std::max<size_t>(window, 1);
+  while (pos < text.size()) {
+    if (text.size() - pos <= size) {
+      StatementSplit tail = split_statements(text.substr(pos));
+      for (auto [loc, len] : tail.pieces) out.pieces.emplace_back(pos + loc, len);
+      out.error = std::move(tail.error);
+      if (tail.cursor > 0) tail.cursor += static_cast<int>(count_code_points(text.substr(0, pos)));
+      out.cursor = tail.cursor;
+      return out;
+    }
+    std::string_view part = text.substr(pos, size);
+    StatementSplit head = split_statements(part);
+    size_t next = pos;
+    for (auto [loc, len] : head.pieces) {
+      if (loc + len >= part.size() || part[loc + len] != ';') break;  // not ended in this window
+      out.pieces.emplace_back(pos + loc, len);
+      next = pos + loc + len + 1;
+    }
+    if (next == pos) {
+      size *= 2;  // no statement ends inside the window: a longer one
+    } else {
+      pos = next;
+      size = std::max<size_t>(window, 1);
+    }
+  }
+  return out;
+}
+
 size_t last_token_end(std::string_view text) {
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());

@@ -71,6 +71,12 @@ struct StatementSplit {
   int cursor = 0;
 };
 StatementSplit split_statements(std::string_view text);
+// The same split, found by scanning about `window` bytes at a time (more when one statement is
+// longer): the scanner's token list for a large file takes many times the file's size, so a
+// file split in one scan peaks at that. Each window starts just after a ';' that ended a
+// statement, where the scanner's state is the same as in a whole-text scan; only statements
+// that a ';' inside the window ends are taken from it.
+StatementSplit split_statements(std::string_view text, size_t window);
 
 // Byte offset just past the last non-comment token of `text` (0 when it has none). Used to
 // end the last statement of a file before a trailing comment.

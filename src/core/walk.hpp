@@ -6,6 +6,7 @@
 #include <pg_query/pg_query.pb-c.h>
 
 #include <cstddef>
+#include <cstring>
 #include <span>
 #include <vector>
 
@@ -27,12 +28,34 @@ const ProtobufCMessageDescriptor* descriptor_of() {
   return MessageTraits<T>::descriptor();
 }
 
+namespace walk_detail {
+// What the walk knows about one message type, computed once: its dense index and its
+// message-typed fields.
+struct Kind {
+  int index = -1;
+  const ProtobufCFieldDescriptor* const* fields = nullptr;
+  size_t count = 0;
+};
+// The kind of `d` (a kind with index -1 and no fields for a descriptor not in the tree).
+// An open-addressing table keyed by the descriptor's address: the walk asks for every node.
+const Kind& kind_of(const ProtobufCMessageDescriptor* d);
+}  // namespace walk_detail
+
 // Dense index of a message descriptor (stable within one run), or -1 for an unknown one.
-int message_index(const ProtobufCMessageDescriptor* d);
+inline int message_index(const ProtobufCMessageDescriptor* d) {
+  return walk_detail::kind_of(d).index;
+}
 size_t message_kind_count();
 
-// The concrete message inside a Node wrapper (nullptr for an empty node).
-const ProtobufCMessage* unwrap(const PgQuery__Node* node);
+// The concrete message inside a Node wrapper (nullptr for an empty node). Every member of
+// Node's oneof is a message pointer stored in the one union after `node_case` (checked by
+// the tests), so this is a load, not a field lookup.
+inline const ProtobufCMessage* unwrap(const PgQuery__Node* node) {
+  if (!node || node->node_case == PG_QUERY__NODE__NODE__NOT_SET) return nullptr;
+  const ProtobufCMessage* m = nullptr;
+  std::memcpy(&m, &node->alias, sizeof m);
+  return m;
+}
 
 template <class T>
 const T* as(const ProtobufCMessage* m) {
@@ -61,13 +84,34 @@ class TreeWalker {
 };
 
 namespace walk_detail {
-// The message-typed fields of a descriptor, computed once.
-struct Children {
-  const ProtobufCFieldDescriptor* const* fields = nullptr;
-  size_t count = 0;
-};
-Children children_of(const ProtobufCMessageDescriptor* d);
-bool is_node_wrapper(const ProtobufCMessageDescriptor* d);
+inline bool is_node_wrapper(const ProtobufCMessageDescriptor* d) {
+  return d == &pg_query__node__descriptor;
+}
+
+// Calls f(msg) for every message below `m` (m included), pre-order, with no ancestor stack.
+template <class F>
+void visit_all(const ProtobufCMessage* m, F& f) {
+  if (!m) return;
+  if (is_node_wrapper(m->descriptor)) m = unwrap(reinterpret_cast<const PgQuery__Node*>(m));
+  if (!m) return;
+  f(*m);
+  const Kind& kind = kind_of(m->descriptor);
+  const char* base = reinterpret_cast<const char*>(m);
+  for (size_t i = 0; i < kind.count; ++i) {
+    const ProtobufCFieldDescriptor* fd = kind.fields[i];
+    if (fd->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
+      uint32_t which = *reinterpret_cast<const uint32_t*>(base + fd->quantifier_offset);
+      if (which != fd->id) continue;
+    }
+    if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
+      size_t n = *reinterpret_cast<const size_t*>(base + fd->quantifier_offset);
+      auto* arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + fd->offset);
+      for (size_t k = 0; k < n; ++k) visit_all(arr[k], f);
+    } else {
+      visit_all(*reinterpret_cast<ProtobufCMessage* const*>(base + fd->offset), f);
+    }
+  }
+}
 }  // namespace walk_detail
 
 template <class Enter>
@@ -79,10 +123,10 @@ void TreeWalker::visit(const ProtobufCMessage* m, Enter& enter) {
   }
   if (!enter(*m, std::span<const ProtobufCMessage* const>(stack_))) return;
   stack_.push_back(m);
-  auto kids = walk_detail::children_of(m->descriptor);
+  const walk_detail::Kind& kind = walk_detail::kind_of(m->descriptor);
   const char* base = reinterpret_cast<const char*>(m);
-  for (size_t i = 0; i < kids.count; ++i) {
-    const ProtobufCFieldDescriptor* f = kids.fields[i];
+  for (size_t i = 0; i < kind.count; ++i) {
+    const ProtobufCFieldDescriptor* f = kind.fields[i];
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
       uint32_t which = *reinterpret_cast<const uint32_t*>(base + f->quantifier_offset);
       if (which != f->id) continue;
@@ -101,11 +145,7 @@ void TreeWalker::visit(const ProtobufCMessage* m, Enter& enter) {
 // Calls f(msg) for every message below `root` (root included), pre-order.
 template <class F>
 void for_each_message(const ProtobufCMessage* root, F&& f) {
-  TreeWalker w;
-  w.walk(root, [&](const ProtobufCMessage& m, std::span<const ProtobufCMessage* const>) {
-    f(m);
-    return true;
-  });
+  walk_detail::visit_all(root, f);
 }
 template <class F>
 void for_each_message(const PgQuery__Node* root, F&& f) {

@@ -396,63 +396,61 @@ void more(Effect& e, std::string why) {
 
 // --- data statements ---------------------------------------------------------------------------
 
-struct QueryScope {
-  std::vector<std::string> ctes;
+// What read_relations needs from a query, gathered in one walk: the names its WITH clauses
+// define, its FOR UPDATE / FOR SHARE clauses, and the relations it names. A large INSERT ...
+// VALUES is mostly constants, so walking it once instead of three times matters.
+struct QueryReads {
+  std::vector<std::string_view> ctes;
+  bool lock_all = false;                 // a locking clause without a list: every relation
+  std::vector<std::string_view> locked;  // relations named in locking clauses
+  std::vector<const PgQuery__RangeVar*> relations;
+
+  explicit QueryReads(const ProtobufCMessage* m) {
+    for_each_message(m, [&](const ProtobufCMessage& x) {
+      if (const auto* rv = as<PgQuery__RangeVar>(&x)) {
+        relations.push_back(rv);
+      } else if (const auto* cte = as<PgQuery__CommonTableExpr>(&x)) {
+        ctes.emplace_back(cte->ctename ? cte->ctename : "");
+      } else if (const auto* lc = as<PgQuery__LockingClause>(&x)) {
+        if (lc->n_locked_rels == 0) lock_all = true;
+        for (const PgQuery__Node* r : items(lc->locked_rels, lc->n_locked_rels))
+          if (const auto* lrv = as<PgQuery__RangeVar>(r))
+            locked.emplace_back(lrv->relname ? lrv->relname : "");
+      }
+    });
+  }
+
+  bool is_cte(const PgQuery__RangeVar* rv) const {
+    return (!rv->schemaname || !*rv->schemaname) && rv->relname &&
+           std::find(ctes.begin(), ctes.end(), rv->relname) != ctes.end();
+  }
+  bool for_update(const PgQuery__RangeVar* rv) const {
+    return lock_all ||
+           std::find(locked.begin(), locked.end(), rv->relname ? rv->relname : "") != locked.end();
+  }
 };
-
-bool is_cte(const QueryScope& scope, const PgQuery__RangeVar* rv) {
-  return (!rv->schemaname || !*rv->schemaname) && rv->relname &&
-         std::find(scope.ctes.begin(), scope.ctes.end(), rv->relname) != scope.ctes.end();
-}
-
-QueryScope scope_of(const ProtobufCMessage* m) {
-  QueryScope s;
-  for_each_message(m, [&](const ProtobufCMessage& x) {
-    if (const auto* cte = as<PgQuery__CommonTableExpr>(&x))
-      s.ctes.emplace_back(cte->ctename ? cte->ctename : "");
-  });
-  return s;
-}
-
-// Relations named in FOR UPDATE / FOR SHARE clauses (empty list: every relation of the query).
-void locking_clauses(const ProtobufCMessage* m, bool* all, std::vector<std::string>* names) {
-  for_each_message(m, [&](const ProtobufCMessage& x) {
-    const auto* lc = as<PgQuery__LockingClause>(&x);
-    if (!lc) return;
-    if (lc->n_locked_rels == 0) *all = true;
-    for (const PgQuery__Node* r : items(lc->locked_rels, lc->n_locked_rels))
-      if (const auto* rv = as<PgQuery__RangeVar>(r))
-        names->emplace_back(rv->relname ? rv->relname : "");
-  });
-}
 
 // Every relation a query reads gets ACCESS SHARE (ROW SHARE under FOR UPDATE / FOR SHARE);
 // a view adds the relations of its query, a partitioned table its partitions.
 void read_relations(const Builder& b, Effect& e, const ProtobufCMessage* m,
                     const PgQuery__RangeVar* skip) {
-  QueryScope scope = scope_of(m);
-  bool lock_all = false;
-  std::vector<std::string> locked;
-  locking_clauses(m, &lock_all, &locked);
-  for_each_message(m, [&](const ProtobufCMessage& x) {
-    const auto* rv = as<PgQuery__RangeVar>(&x);
-    if (!rv || rv == skip || is_cte(scope, rv)) return;
+  QueryReads reads(m);
+  for (const PgQuery__RangeVar* rv : reads.relations) {
+    if (rv == skip || reads.is_cte(rv)) continue;
     QualifiedName n = b.ctx().resolve(rv);
-    bool for_update = lock_all || std::find(locked.begin(), locked.end(),
-                                            rv->relname ? rv->relname : "") != locked.end();
-    LockMode mode = for_update ? LockMode::RowShare : LockMode::AccessShare;
+    LockMode mode = reads.for_update(rv) ? LockMode::RowShare : LockMode::AccessShare;
     const ViewInfo* v = b.cat().view(n);
     if (v && !v->materialized) {
       b.lock(e, n, mode, RelationRole::View);
       b.view_sources(e, n, mode, true);
-      return;
+      continue;
     }
     b.lock(e, n, mode, v ? RelationRole::MaterializedView : RelationRole::Source);
     if (rv->inh) {
       for (const QualifiedName& d : b.descendants(n)) b.lock(e, d, mode, RelationRole::Partition);
     }
     Builder::scan(e, n, Tri::Maybe, "the query may read every row");
-  });
+  }
 }
 
 bool has_column(const std::vector<std::string>& cols, std::string_view c) {
