@@ -4,6 +4,7 @@
 // backslashes, control characters, non-ASCII and invalid UTF-8.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -53,6 +54,29 @@ TEST(ReportJson, EscapesAndInvalidUtf8AreWrittenAsNlohmannWritesThem) {
   EXPECT_NE(r.out.find("\\\"quoted\\\" reason \\\\ with"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\\u0001"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("\xef\xbf\xbd"), std::string::npos) << "no U+FFFD for the invalid byte";
+}
+
+TEST(ReportJson, EveryAsciiByteIsEscapedAsNlohmannEscapesIt) {
+  // Tables named with every byte from 0x01 to 0x7F, 32 to a name (PostgreSQL truncates names at
+  // 63 bytes; a quote is doubled in the quoted identifier): the findings' messages name them,
+  // all ASCII, written without nlohmann.
+  std::string sql;
+  for (int first = 1; first < 0x80; first += 32) {
+    std::string name;
+    for (int c = first; c < std::min(first + 32, 0x80); ++c) {
+      name += static_cast<char>(c);
+      if (c == '"') name += '"';
+    }
+    sql += "CREATE INDEX ON \"" + name + "\" (a);\n";
+  }
+  TempDir dir;
+  std::string file = dir.write("m.sql", sql);
+  CommandResult r = run_migsafe("check --format json " + q(file));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GE(expect_canonical(r.out), 4u);
+  for (const char* escaped :
+       {"\\u0001", "\\u001f", "\\b", "\\f", "\\n", "\\r", "\\t", "\\\"", "\\\\", "\x7f"})
+    EXPECT_NE(r.out.find(escaped), std::string::npos) << escaped;
 }
 
 }  // namespace

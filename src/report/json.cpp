@@ -97,16 +97,53 @@ class FindingWriter {
                    p.column, p.line, p.offset);
   }
 
-  // Plain ASCII is copied; anything to escape, and any non-ASCII byte (which may be invalid
-  // UTF-8, replaced by U+FFFD), goes through nlohmann so that the rules are exactly its own.
+  // ASCII is escaped here with nlohmann's rules (\" \\ \b \f \n \r \t, other control
+  // characters as \u00xx in lower case); a string with any non-ASCII byte (which may be
+  // invalid UTF-8, replaced by U+FFFD) goes through nlohmann itself.
   void string(std::string_view s) {
-    for (unsigned char c : s)
-      if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+    size_t mark = out_.size();
+    out_ += '"';
+    size_t run = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) continue;
+      if (c >= 0x80) {
+        out_.resize(mark);
         out_ += dump_json(json(std::string(s)));
         return;
       }
-    out_ += '"';
-    out_ += s;
+      out_.append(s.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"':
+          out_ += "\\\"";
+          break;
+        case '\\':
+          out_ += "\\\\";
+          break;
+        case 0x08:
+          out_ += "\\b";
+          break;
+        case 0x0C:
+          out_ += "\\f";
+          break;
+        case '\n':
+          out_ += "\\n";
+          break;
+        case '\r':
+          out_ += "\\r";
+          break;
+        case '\t':
+          out_ += "\\t";
+          break;
+        default: {
+          static constexpr char kHex[] = "0123456789abcdef";
+          char u[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out_.append(u, sizeof u);
+        }
+      }
+    }
+    out_.append(s.data() + run, s.size() - run);
     out_ += '"';
   }
 };
