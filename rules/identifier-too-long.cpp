@@ -24,10 +24,6 @@ const RuleMeta kMeta{
     .instead = "Choose names of at most 63 bytes (abbreviate, or drop redundant parts).",
 };
 
-bool ident_byte(unsigned char ch) {
-  return std::isalnum(ch) || ch == '_' || ch == '$' || ch >= 0x80;
-}
-
 // A cheap test before scanning: does the text hold a run of identifier bytes, or a quoted
 // stretch, longer than the limit?
 bool may_hold_long_identifier(std::string_view text) {
@@ -42,7 +38,7 @@ bool may_hold_long_identifier(std::string_view text) {
       run = 0;
       continue;
     }
-    run = ident_byte(ch) ? run + 1 : 0;
+    run = is_identifier_byte(text[i]) ? run + 1 : 0;
     if (run > kMaxIdentifierBytes) return true;
   }
   return false;

@@ -15,11 +15,6 @@ bool is_op_char(char c) {
   return std::string_view("+-*/<>=~!@#%^&|`?").find(c) != std::string_view::npos;
 }
 
-bool is_word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 bool is_comparison(std::string_view op) {
   return op == "=" || op == "<" || op == ">" || op == "<=" || op == ">=" || op == "<>" ||
          op == "!=";
@@ -76,9 +71,9 @@ NestingCheck check_nesting(std::string_view s) {
         ++j;
       if (!is_comparison(s.substr(i, j - i)) && add()) return {true, i};
       i = j;
-    } else if (is_word_char(c)) {
+    } else if (is_identifier_byte(c)) {
       size_t j = i;
-      while (j < s.size() && is_word_char(s[j])) ++j;
+      while (j < s.size() && is_identifier_byte(s[j])) ++j;
       std::string_view word = s.substr(i, j - i);
       if ((iequals(word, "case") || iequals(word, "not")) && add()) return {true, i};
       i = j;

@@ -54,11 +54,6 @@ size_t skip_space_and_comments(std::string_view text, size_t pos) {
 
 namespace {
 
-bool is_word_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-
 // End of a quoted token starting at `pos` (the opening quote) closed by `quote`, where a
 // doubled quote is an escaped one; with `backslash`, \x escapes too (E'...').
 size_t skip_quoted(std::string_view s, size_t pos, char quote, bool backslash) {
@@ -85,14 +80,14 @@ size_t skip_literal(std::string_view s, size_t i) {
     return skip_space_and_comments(s, i);
   if (c == '\'') {
     bool escapes =
-        i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') && (i < 2 || !is_word_char(s[i - 2]));
+        i > 0 && (s[i - 1] == 'E' || s[i - 1] == 'e') && (i < 2 || !is_identifier_byte(s[i - 2]));
     return skip_quoted(s, i, '\'', escapes);
   }
   if (c == '"') return skip_quoted(s, i, '"', false);
-  if (c == '$' && (i == 0 || !is_word_char(s[i - 1]))) {
+  if (c == '$' && (i == 0 || !is_identifier_byte(s[i - 1]))) {
     // $tag$ ... $tag$ (a $1 parameter has no closing $ right after its tag).
     size_t j = i + 1;
-    while (j < s.size() && is_word_char(s[j]) && s[j] != '$') ++j;
+    while (j < s.size() && is_identifier_byte(s[j]) && s[j] != '$') ++j;
     if (j < s.size() && s[j] == '$' && !std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
       std::string_view tag = s.substr(i, j - i + 1);
       size_t close = s.find(tag, j + 1);

@@ -97,6 +97,15 @@ ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes);
 // Parse embedded SQL: statement spans and syntax error positions are file offsets.
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);
 
+// A byte that continues an unquoted identifier or keyword: an ASCII letter or digit, '_', '$',
+// or any byte of a multi-byte character. No locale lookup: the scans that use it read every
+// byte of every statement.
+inline bool is_identifier_byte(char ch) {
+  unsigned char c = static_cast<unsigned char>(ch);
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '$' || c >= 0x80;
+}
+
 // Skip whitespace and SQL comments (-- and nested /* */) starting at `pos`.
 size_t skip_space_and_comments(std::string_view text, size_t pos);
 
