@@ -23,7 +23,7 @@ const RuleMeta kMeta{
 };
 
 void visit(const PgQuery__ColumnDef& def, Check& c) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   // bpchar is what the parser makes of char, char(n) and character(n); a quoted "char" is the
   // one-byte internal type and is not reported.
   if (!u || !u->type.schema.empty() || u->type.name != "bpchar") return;

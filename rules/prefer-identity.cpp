@@ -25,7 +25,7 @@ const RuleMeta kMeta{
 };
 
 void visit(const PgQuery__ColumnDef& def, Check& c) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   if (!u || u->site == ColumnSite::AlterType || u->type.array || !is_serial(u->type)) return;
   std::string_view integer = u->type.name == "bigserial"     ? "bigint"
                              : u->type.name == "smallserial" ? "smallint"

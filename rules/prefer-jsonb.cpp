@@ -22,7 +22,7 @@ const RuleMeta kMeta{
 };
 
 void visit(const PgQuery__ColumnDef& def, Check& c) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   if (!u || !u->type.schema.empty() || u->type.name != "json") return;
   std::string col = quote_ident(u->column);
   auto finding = c.report(

@@ -23,7 +23,7 @@ const RuleMeta kMeta{
 };
 
 void visit(const PgQuery__ColumnDef& def, Check& c) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   if (!u || !u->type.schema.empty() || u->type.name != "varchar" || u->type.array) return;
   if (u->type.mods.size() != 1) return;  // plain varchar is text under another name
   long long n = u->type.mods[0];

@@ -23,7 +23,7 @@ const RuleMeta kMeta{
 };
 
 void visit(const PgQuery__ColumnDef& def, Check& c) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   if (!u || !u->type.schema.empty() || u->type.name != "timestamp") return;
   std::string precision = u->type.mods.size() == 1 ? fmt::format("({})", u->type.mods[0]) : "";
   std::string wanted = "timestamptz" + precision;

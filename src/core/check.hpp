@@ -3,9 +3,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/finding.hpp"
@@ -79,6 +81,19 @@ class Check {
 
   FindingRef report(Span span, std::string message);
 
+  // A value several rules derive from the same node of this statement (a ColumnDef's column
+  // use, say), computed by the first rule that asks and kept until the statement is done. The
+  // value may depend only on the node, its ancestors and what the context knew before the
+  // statement: all the same for every rule of one statement.
+  template <class T, class Make>
+  const T& memo(const void* node, Make&& make) {
+    MemoKey key{node, &memo_tag<T>};
+    auto it = memos_.find(key);
+    if (it == memos_.end())
+      it = memos_.emplace(key, std::make_shared<const T>(std::forward<Make>(make)())).first;
+    return *static_cast<const T*>(it->second.get());
+  }
+
   // A per-rule option from the configuration (`[rules.<id>]`), or `fallback` when unset.
   std::string_view option(std::string_view key, std::string_view fallback) const {
     if (!options_) return fallback;
@@ -109,6 +124,19 @@ class Check {
   std::span<const ProtobufCMessage* const> ancestors_;
   std::function<const Effect&()> effect_source_;
   std::optional<Tokens> tokens_;
+  template <class T>
+  static constexpr char memo_tag = 0;  // one address per memoized type
+  struct MemoKey {
+    const void* node;
+    const char* type;
+    bool operator==(const MemoKey&) const = default;
+  };
+  struct MemoHash {
+    size_t operator()(const MemoKey& k) const {
+      return std::hash<const void*>()(k.node) ^ (std::hash<const void*>()(k.type) << 1);
+    }
+  };
+  std::unordered_map<MemoKey, std::shared_ptr<const void>, MemoHash> memos_;
   std::optional<std::vector<Span>> subcommand_spans_;
 };
 

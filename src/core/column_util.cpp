@@ -78,7 +78,9 @@ TypeRef stored_type(TypeRef t) {
 
 }  // namespace
 
-std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c) {
+namespace {
+
+std::optional<ColumnUse> find_column_use(const PgQuery__ColumnDef& def, Check& c) {
   if (!def.type_name) return std::nullopt;
   auto anc = c.ancestors();
   if (anc.empty()) return std::nullopt;
@@ -118,6 +120,12 @@ std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c) {
   // tool's column types, not the team's: nothing to advise there.
   if (is_migration_bookkeeping_table(u.table)) return std::nullopt;
   return u;
+}
+
+}  // namespace
+
+const std::optional<ColumnUse>& column_use(const PgQuery__ColumnDef& def, Check& c) {
+  return c.memo<std::optional<ColumnUse>>(&def, [&] { return find_column_use(def, c); });
 }
 
 Span type_span(Check& c, const PgQuery__TypeName& t) {
@@ -257,7 +265,7 @@ std::string column_display(const ColumnUse& u) {
 namespace migsafe {
 
 void check_integer_key_width(const PgQuery__ColumnDef& def, Check& c, std::string_view narrow) {
-  auto u = column_use(def, c);
+  const auto& u = column_use(def, c);
   if (!u || u->type.array || !u->type.schema.empty()) return;
   bool serial = is_serial(u->type);
   TypeRef stored = u->type;

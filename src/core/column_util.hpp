@@ -32,7 +32,8 @@ struct ColumnUse {
 // foreign tables (their types follow the remote side), composite types, function column lists,
 // the column options of a partition or typed table (no type written) and a migration tool's
 // bookkeeping table (is_migration_bookkeeping_table).
-std::optional<ColumnUse> column_use(const PgQuery__ColumnDef& def, Check& c);
+// Computed once per ColumnDef and statement (Check::memo), however many rules ask.
+const std::optional<ColumnUse>& column_use(const PgQuery__ColumnDef& def, Check& c);
 
 // The source of a type name, from its first token through modifiers and multi-word spellings
 // (`character varying(20)`, `timestamp(3) without time zone`), without array brackets.
