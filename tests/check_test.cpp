@@ -23,7 +23,7 @@ TEST(CheckMemo, ComputesOncePerNodeAndTypeAndKeepsTheValue) {
   EXPECT_EQ(c.memo<int>(&x, [&] { return ++a * 10; }), 10);
   EXPECT_EQ(&c.memo<int>(&x, [&] { return ++a * 10; }), &first);  // the same object
   EXPECT_EQ(a, 1);
-  EXPECT_EQ(c.memo<int>(&y, [&] { return ++b; }), 1);  // another node
+  EXPECT_EQ(c.memo<int>(&y, [&] { return ++b; }), 1);                        // another node
   EXPECT_EQ(c.memo<std::string>(&x, [] { return std::string("s"); }), "s");  // another type
   EXPECT_EQ(c.memo<int>(&x, [&] { return ++a * 10; }), 10);
   EXPECT_EQ(a, 1);

@@ -5,8 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/parse.hpp"
+#include "core/plpgsql.hpp"
 #include "core/text_map.hpp"
 #include "helpers.hpp"
 
@@ -299,6 +301,52 @@ TEST(Plpgsql, TablesCreatedInsideTheBlockAreNew) {
       "END $$;\n"
       "CREATE INDEX audit_id_idx ON audit (id);\n";
   EXPECT_TRUE(lint(sql, {kIndex}).findings.empty());
+}
+
+}  // namespace
+}  // namespace migsafe::test
+
+namespace migsafe::test {
+namespace {
+
+// plpgsql_body finds the body literal with the lexical skipping (no scanner) when it can: the
+// span must be the scanner's, on every DO block and routine of the fixtures and examples and on
+// the ways a body can be written; where the quick look gives up, the scanner decides.
+TEST(Plpgsql, TheBodyLiteralFoundWithoutTheScannerIsTheScannersToken) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> texts = {
+      "DO $$ BEGIN NULL; END $$;",
+      "DO 'BEGIN NULL; END';",
+      "DO E'BEGIN RAISE NOTICE \\'x\\'; END';",
+      "DO LANGUAGE plpgsql $body$ BEGIN NULL; END $body$;",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql as/* c */-- d\n  'BEGIN RETURN 1; END';",
+      "CREATE FUNCTION f() RETURNS int AS e'BEGIN RETURN 1; END' LANGUAGE plpgsql;",
+      "CREATE PROCEDURE p() LANGUAGE plpgsql AS $x$ BEGIN COMMIT; END $x$;",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS U&'BEGIN RETURN 1; END';",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS 'BEGIN ' 'RETURN 1; END';",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS 'BEGIN'\n'RETURN 1; END';"};
+  for (const char* dir : {"fixtures", "examples"})
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(source_dir()) / dir))
+      if (e.is_regular_file() && e.path().extension() == ".sql")
+        texts.push_back(read_text(e.path().string()));
+  size_t bodies = 0, quick = 0;
+  for (const std::string& sql : texts) {
+    auto file = std::make_shared<const SourceFile>("m.sql", sql);
+    ParsedFile p = parse_sql(sql);
+    for (const Statement& s : p.statements) {
+      auto scanned = body_literal_span(*file, s, true);
+      auto found = body_literal_span(*file, s, false);
+      if (!scanned) continue;
+      ++bodies;
+      if (!found) continue;  // the quick look gave up: plpgsql_body asks the scanner
+      ++quick;
+      EXPECT_EQ(found->begin, scanned->begin) << file->text(s.span);
+      EXPECT_EQ(found->end, scanned->end) << file->text(s.span);
+    }
+  }
+  EXPECT_GT(bodies, 30u);
+  EXPECT_GT(quick, bodies * 8 / 10);
 }
 
 }  // namespace

@@ -325,7 +325,75 @@ SyntaxError body_error(const std::string& message, const std::string& context,
   return e;
 }
 
+// Where the body literal is: at `location` for a DO block, after the AS keyword at `location`
+// for a routine; a '...', E'...' or dollar-quoted literal inside the statement's `span`. Found
+// with the lexical skipping the splitter uses instead of scanning the whole statement (whose
+// token list cost more than the rest of the lookup); nullopt when the text is written another
+// way (U&'...', a comment between the quote and its E), and the scanner decides.
+std::optional<Span> literal_after(std::string_view host, Span span, size_t location,
+                                  bool do_block) {
+  size_t at = location;
+  if (at >= span.end) return std::nullopt;
+  if (!do_block) {
+    if (at + 2 > span.end || !iequals(host.substr(at, 2), "as") ||
+        (at + 2 < host.size() && is_identifier_byte(host[at + 2])))
+      return std::nullopt;
+    at = skip_space_and_comments(host.substr(0, span.end), at + 2);
+    if (at >= span.end) return std::nullopt;
+  }
+  size_t quote = at;
+  if ((host[at] == 'E' || host[at] == 'e') && at + 1 < span.end && host[at + 1] == '\'') ++quote;
+  if (host[quote] != '\'' && host[quote] != '$') return std::nullopt;
+  size_t end = skip_literal(host.substr(0, span.end), quote);
+  if (end == quote || end > span.end) return std::nullopt;
+  // 'a'<newline>'b' is one literal to the scanner: leave continuations to it.
+  size_t next = skip_space_and_comments(host.substr(0, span.end), end);
+  if (next < span.end && host[next] == '\'') return std::nullopt;
+  return Span{at, end};
+}
+
+// The same, from the statement's tokens.
+std::optional<Span> scanned_literal(std::string_view host, Span span, size_t location,
+                                    bool do_block) {
+  Tokens tokens(host.substr(span.begin, span.end - span.begin), span.begin);
+  auto first = tokens.first_at(location);
+  if (!first) return std::nullopt;
+  size_t k = *first + (do_block ? 0 : 1);  // a routine's literal follows AS
+  if (k >= tokens.all().size()) return std::nullopt;
+  return Span{tokens.all()[k].begin, tokens.all()[k].end};
+}
+
+// Where a statement's body literal is looked for: the text the statement's locations point into
+// (the file, or the embedded SQL), the statement's span in it and the location of the literal
+// (DO) or of its AS keyword (routine).
+struct LiteralSite {
+  std::string_view host;
+  Span span;
+  size_t location = 0;
+  bool do_block = false;
+};
+
+LiteralSite literal_site(const SourceFile& file, const Statement& stmt,
+                         const BodyLiteral& literal) {
+  LiteralSite site;
+  site.host = stmt.embedding ? std::string_view(stmt.embedding->sql) : file.bytes();
+  site.span = stmt.embedding ? stmt.text : stmt.span;
+  site.location = stmt.embedding ? static_cast<size_t>(literal.location)
+                                 : stmt.base + static_cast<size_t>(literal.location);
+  site.do_block = literal.do_block;
+  return site;
+}
+
 }  // namespace
+
+std::optional<Span> body_literal_span(const SourceFile& file, const Statement& stmt, bool scanner) {
+  if (!stmt.node) return std::nullopt;
+  auto literal = find_body(stmt.node);
+  if (!literal) return std::nullopt;
+  auto site = literal_site(file, stmt, *literal);
+  return scanner ? scanned_literal(site.host, site.span, site.location, site.do_block)
+                 : literal_after(site.host, site.span, site.location, site.do_block);
+}
 
 std::unique_lock<std::mutex> lock_stderr() {
   return std::unique_lock<std::mutex>(parser_mutex());
@@ -336,26 +404,20 @@ std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement&
   auto literal = find_body(stmt.node);
   if (!literal) return std::nullopt;
 
-  // The text the statement's locations point into: the file, or the embedded SQL.
-  std::string_view host = stmt.embedding ? std::string_view(stmt.embedding->sql) : file.bytes();
+  LiteralSite site = literal_site(file, stmt, *literal);
+  std::string_view host = site.host;
   const TextMap* host_map = stmt.embedding ? &stmt.embedding->map : nullptr;
-  Span span = stmt.embedding ? stmt.text : stmt.span;
-  size_t location = stmt.embedding ? static_cast<size_t>(literal->location)
-                                   : stmt.base + static_cast<size_t>(literal->location);
-  std::string_view text = host.substr(span.begin, span.end - span.begin);
-  Tokens tokens(text, span.begin);
-  auto first = tokens.first_at(location);
-  if (!first) return std::nullopt;
-  size_t k = *first + (literal->do_block ? 0 : 1);  // a routine's literal follows AS
-  if (k >= tokens.all().size()) return std::nullopt;
-  const Token& t = tokens.all()[k];
-  auto decoded = decode_string_literal(host.substr(t.begin, t.end - t.begin), t.begin);
+  std::string_view text = host.substr(site.span.begin, site.span.end - site.span.begin);
+  std::optional<Span> t = literal_after(host, site.span, site.location, site.do_block);
+  if (!t) t = scanned_literal(host, site.span, site.location, site.do_block);
+  if (!t) return std::nullopt;
+  auto decoded = decode_string_literal(host.substr(t->begin, t->end - t->begin), t->begin);
   if (!decoded || decoded->value != literal->value) return std::nullopt;
   TextMap body_map = host_map ? decoded->map.through(*host_map) : decoded->map;
 
   RoutineBody out;
   out.do_block = literal->do_block;
-  out.literal = host_map ? host_map->span(Span{t.begin, t.end}) : Span{t.begin, t.end};
+  out.literal = host_map ? host_map->span(*t) : *t;
 
   std::string input(text);
   std::string json, message, context;

@@ -35,6 +35,10 @@ struct RoutineBody {
 // body in LANGUAGE plpgsql); nullopt for every other statement and language.
 std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement& stmt);
 
+// For tests: where plpgsql_body finds the body literal of a DO block or routine, without the
+// scanner (nullopt when that quick look gives up) or with it.
+std::optional<Span> body_literal_span(const SourceFile& file, const Statement& stmt, bool scanner);
+
 // libpg_query's PL/pgSQL parser points the process's stderr at a pipe while it runs. Hold this
 // lock to write to stderr while other threads may be linting.
 std::unique_lock<std::mutex> lock_stderr();
