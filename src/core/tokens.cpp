@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "fastpack/arena.hpp"
-#include "fastpack/unpack.hpp"
 
 namespace migsafe {
 
@@ -24,22 +23,75 @@ struct ScanResultOwner {
   ScanResultOwner& operator=(const ScanResultOwner&) = delete;
 };
 
-// The scan result unpacked into blocks freed together (migsafe's deserializer, protobuf-c's
-// when it declines): a statement's tokens are many small messages that live and die at once.
-struct UnpackedScan {
+// Field numbers of ScanResult and ScanToken, from the descriptors libpg_query was built with.
+struct ScanFields {
+  uint32_t version = 0, tokens = 0;                          // ScanResult
+  uint32_t start = 0, end = 0, token = 0, keyword_kind = 0;  // ScanToken
+  ScanFields() {
+    auto id = [](const ProtobufCMessageDescriptor& d, const char* name) -> uint32_t {
+      const ProtobufCFieldDescriptor* f = protobuf_c_message_descriptor_get_field_by_name(&d, name);
+      return f ? f->id : 0;
+    };
+    version = id(pg_query__scan_result__descriptor, "version");
+    tokens = id(pg_query__scan_result__descriptor, "tokens");
+    start = id(pg_query__scan_token__descriptor, "start");
+    end = id(pg_query__scan_token__descriptor, "end");
+    token = id(pg_query__scan_token__descriptor, "token");
+    keyword_kind = id(pg_query__scan_token__descriptor, "keyword_kind");
+  }
+};
+
+bool read_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
+  v = 0;
+  for (unsigned shift = 0; shift < 70 && p < end; shift += 7) {
+    uint8_t b = *p++;
+    v |= static_cast<uint64_t>(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;  // truncated, or longer than ten bytes
+}
+
+bool read_token(const ScanFields& f, const uint8_t* p, const uint8_t* end, ScannedToken& t) {
+  while (p < end) {
+    uint64_t key = 0, v = 0;
+    if (!read_varint(p, end, key) || (key & 7) != PROTOBUF_C_WIRE_TYPE_VARINT) return false;
+    if (!read_varint(p, end, v)) return false;
+    // int32 and enum values: a negative one is sent sign-extended to 64 bits.
+    auto value = static_cast<int32_t>(static_cast<uint32_t>(v));
+    uint64_t field = key >> 3;
+    if (field == f.start)
+      t.start = value;
+    else if (field == f.end)
+      t.end = value;
+    else if (field == f.token)
+      t.kind = value;
+    else if (field == f.keyword_kind)
+      t.keyword_kind = value;
+    else
+      return false;
+  }
+  return true;
+}
+
+// The tokens of a scan result: read from the wire, or unpacked by protobuf-c when the reader
+// declines; nullopt when neither can read it.
+std::optional<std::vector<ScannedToken>> scanned_tokens(const PgQueryScanResult& r) {
+  const auto* data = reinterpret_cast<const uint8_t*>(r.pbuf.data);
+  if (auto tokens = read_scan_tokens(data, r.pbuf.len)) return tokens;
   fastpack::Arena arena{size_t{16} << 10};
   ProtobufCAllocator allocator = arena.allocator();
-  PgQuery__ScanResult* p = nullptr;
+  PgQuery__ScanResult* p = pg_query__scan_result__unpack(&allocator, r.pbuf.len, data);
+  if (!p) return std::nullopt;
+  std::vector<ScannedToken> out(p->n_tokens);
+  for (size_t i = 0; i < p->n_tokens; ++i)
+    out[i] = ScannedToken{p->tokens[i]->start, p->tokens[i]->end, p->tokens[i]->token,
+                          p->tokens[i]->keyword_kind};
+  return out;
+}
 
-  explicit UnpackedScan(const PgQueryScanResult& r) {
-    const auto* data = reinterpret_cast<const uint8_t*>(r.pbuf.data);
-    p = reinterpret_cast<PgQuery__ScanResult*>(
-        fastpack::unpack(&pg_query__scan_result__descriptor, &allocator, r.pbuf.len, data));
-    if (!p) p = pg_query__scan_result__unpack(&allocator, r.pbuf.len, data);
-  }
-  UnpackedScan(const UnpackedScan&) = delete;
-  UnpackedScan& operator=(const UnpackedScan&) = delete;
-};
+bool is_comment(const ScannedToken& t) {
+  return t.kind == PG_QUERY__TOKEN__SQL_COMMENT || t.kind == PG_QUERY__TOKEN__C_COMMENT;
+}
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -61,6 +113,30 @@ bool is_close(int kind) {
 
 }  // namespace
 
+std::optional<std::vector<ScannedToken>> read_scan_tokens(const uint8_t* data, size_t len) {
+  static const ScanFields f;
+  if (!f.tokens || !f.start || !f.end || !f.token || !f.keyword_kind) return std::nullopt;
+  std::vector<ScannedToken> out;
+  const uint8_t* p = data;
+  const uint8_t* end = data + len;
+  while (p < end) {
+    uint64_t key = 0, v = 0;
+    if (!read_varint(p, end, key)) return std::nullopt;
+    if ((key >> 3) == f.tokens && (key & 7) == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
+      if (!read_varint(p, end, v) || v > static_cast<uint64_t>(end - p)) return std::nullopt;
+      ScannedToken t;
+      if (!read_token(f, p, p + v, t)) return std::nullopt;
+      out.push_back(t);
+      p += v;
+    } else if ((key >> 3) == f.version && (key & 7) == PROTOBUF_C_WIRE_TYPE_VARINT) {
+      if (!read_varint(p, end, v)) return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return out;
+}
+
 Tokens::Tokens(std::string_view text, size_t base) : Tokens(text, base, nullptr) {}
 
 Tokens::Tokens(std::string_view text, size_t base, const TextMap* map)
@@ -68,19 +144,17 @@ Tokens::Tokens(std::string_view text, size_t base, const TextMap* map)
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());
   if (scan.r.error) return;
-  UnpackedScan unpacked(scan.r);
-  if (!unpacked.p) return;
+  auto scanned = scanned_tokens(scan.r);
+  if (!scanned) return;
   ok_ = true;
-  tokens_.reserve(unpacked.p->n_tokens);
-  for (size_t i = 0; i < unpacked.p->n_tokens; ++i) {
-    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
-    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
-      continue;
+  tokens_.reserve(scanned->size());
+  for (const ScannedToken& t : *scanned) {
+    if (is_comment(t)) continue;
     Token tok;
-    tok.begin = base + static_cast<size_t>(t->start);
-    tok.end = base + static_cast<size_t>(t->end);
-    tok.kind = t->token;
-    tok.keyword = t->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
+    tok.begin = base + static_cast<size_t>(t.start);
+    tok.end = base + static_cast<size_t>(t.end);
+    tok.kind = t.kind;
+    tok.keyword = t.keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD;
     if (map_) {
       text_spans_.push_back(Span{tok.begin, tok.end});
       Span file = map_->span(Span{tok.begin, tok.end});
@@ -176,13 +250,13 @@ Tokens statement_tokens(const SourceFile& file, const Statement& stmt) {
 namespace {
 
 // Splits scanned tokens; `end` is where the scanned text ends.
-void split_tokens(const PgQuery__ScanResult& scan, size_t end, StatementSplit& out) {
+void split_tokens(const std::vector<ScannedToken>& scan, size_t end, StatementSplit& out) {
   size_t start = 0;
   int depth = 0, atomic = 0, cases = 0;
   bool after_begin = false, has_token = false;
-  for (size_t i = 0; i < scan.n_tokens; ++i) {
-    const PgQuery__ScanToken* t = scan.tokens[i];
-    int kind = t->token;
+  for (const ScannedToken& token : scan) {
+    const ScannedToken* t = &token;
+    int kind = t->kind;
     if (kind == PG_QUERY__TOKEN__SQL_COMMENT || kind == PG_QUERY__TOKEN__C_COMMENT) continue;
     if (kind == PG_QUERY__TOKEN__ASCII_59 && depth == 0 && atomic == 0) {
       if (has_token) out.pieces.emplace_back(start, static_cast<size_t>(t->start) - start);
@@ -225,9 +299,9 @@ StatementSplit split_statements(std::string_view text) {
     copy.resize(usable);
     ScanResultOwner head(copy.c_str());
     if (head.r.error) return out;
-    UnpackedScan unpacked(head.r);
-    if (!unpacked.p) return out;
-    split_tokens(*unpacked.p, usable, out);
+    auto scanned = scanned_tokens(head.r);
+    if (!scanned) return out;
+    split_tokens(*scanned, usable, out);
     if (!out.pieces.empty()) {
       auto [loc, len] = out.pieces.back();
       bool closed = loc + len < copy.size() && copy[loc + len] == ';';
@@ -235,8 +309,7 @@ StatementSplit split_statements(std::string_view text) {
     }
     return out;
   }
-  UnpackedScan unpacked(scan.r);
-  if (unpacked.p) split_tokens(*unpacked.p, text.size(), out);
+  if (auto scanned = scanned_tokens(scan.r)) split_tokens(*scanned, text.size(), out);
   return out;
 }
 
@@ -275,13 +348,11 @@ size_t last_token_end(std::string_view text) {
   std::string copy(text);
   ScanResultOwner scan(copy.c_str());
   if (scan.r.error) return text.size();
-  UnpackedScan unpacked(scan.r);
-  if (!unpacked.p) return text.size();
-  for (size_t i = unpacked.p->n_tokens; i-- > 0;) {
-    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
-    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
-      continue;
-    return static_cast<size_t>(t->end);
+  auto scanned = scanned_tokens(scan.r);
+  if (!scanned) return text.size();
+  for (size_t i = scanned->size(); i-- > 0;) {
+    if (is_comment((*scanned)[i])) continue;
+    return static_cast<size_t>((*scanned)[i].end);
   }
   return 0;
 }
@@ -297,13 +368,11 @@ void collect_comments(const std::string& sql, size_t base, std::vector<Span>& ou
     if (stop > 0 && stop < sql.size()) collect_comments(sql.substr(0, stop), base, out);
     return;
   }
-  UnpackedScan unpacked(scan.r);
-  if (!unpacked.p) return;
-  for (size_t i = 0; i < unpacked.p->n_tokens; ++i) {
-    const PgQuery__ScanToken* t = unpacked.p->tokens[i];
-    if (t->token == PG_QUERY__TOKEN__SQL_COMMENT || t->token == PG_QUERY__TOKEN__C_COMMENT)
-      out.push_back(Span{base + static_cast<size_t>(t->start), base + static_cast<size_t>(t->end)});
-  }
+  auto scanned = scanned_tokens(scan.r);
+  if (!scanned) return;
+  for (const ScannedToken& t : *scanned)
+    if (is_comment(t))
+      out.push_back(Span{base + static_cast<size_t>(t.start), base + static_cast<size_t>(t.end)});
 }
 
 }  // namespace

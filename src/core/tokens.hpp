@@ -2,6 +2,7 @@
 // narrow span (the end of a subcommand, a keyword to insert a fix after). Offsets are absolute.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,21 @@ struct Token {
   int kind = 0;  // libpg_query Token enum value (ASCII_44 for ',', ...)
   bool keyword = false;
 };
+
+// One token of libpg_query's scan result, as the scanner reports it (offsets into the text it
+// scanned; kind and keyword kind are its Token and KeywordKind enum values).
+struct ScannedToken {
+  int32_t start = 0;
+  int32_t end = 0;
+  int kind = 0;
+  int keyword_kind = 0;
+};
+// The tokens of a serialized ScanResult (pg_query_scan's output), read straight from the wire
+// format: a statement's tokens are many four-field messages, and unpacking them into
+// protobuf-c messages first cost more than the scan. nullopt when the bytes hold anything
+// this reader does not expect (an unknown field, a truncated message); scanned_tokens() then
+// lets protobuf-c's unpack decide.
+std::optional<std::vector<ScannedToken>> read_scan_tokens(const uint8_t* data, size_t len);
 
 class Tokens {
  public:
