@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/history.hpp"
 #include "core/rule.hpp"
 #include "helpers.hpp"
 
@@ -439,6 +440,44 @@ TEST_F(History, LiquibaseRollbacksAreRequiredWhenConfigured) {
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.file->position(r.findings[0].span.begin).line, 6u);
   EXPECT_NE(r.findings[0].message.find("a:2"), std::string::npos);
+}
+
+// plan_histories resolves each path (links, `..`) as weakly_canonical would, resolving each
+// directory once and a file on its own only when it is a link: a file reached through a linked
+// directory or a `..` joins its real history, a linked file the history of its target, and a
+// change set names files by their real path; a Flyway `.conf` is found from one listing.
+TEST(HistoryPlan, PathsThroughLinksAndDotDotLandInTheirRealHistory) {
+  TempDir tmp;
+  tmp.write("real/V1__a.sql", "CREATE TABLE a (id int);\n");
+  tmp.write("real/V2__b.sql", "CREATE TABLE b (id int);\n");
+  tmp.write("real/sub/keep.txt", "");
+  tmp.write("elsewhere/V3__c.sql", "CREATE TABLE c (id int);\n");
+  tmp.write("real/V4__d.sql", "CREATE INDEX CONCURRENTLY d_idx ON a (id);\n");
+  tmp.write("real/V4__d.sql.conf", "executeInTransaction=false\n");
+  fs::create_directory_symlink(tmp.path("real"), tmp.path("link"));
+  fs::create_symlink(tmp.path("elsewhere/V3__c.sql"), tmp.path("real/V3__c.sql"));
+  PlanRequest req;
+  req.files = {tmp.path("link/V1__a.sql"), tmp.path("real/sub/../V2__b.sql"),
+               tmp.path("real/V3__c.sql"), tmp.path("real/V4__d.sql")};
+  req.roots = req.files;
+  req.shown = req.files;
+  req.framework = "flyway";
+  req.changes.active = true;
+  req.changes.files[fs::weakly_canonical(tmp.path("real/V2__b.sql")).string()] =
+      ChangeStatus::Added;
+  HistoryPlan plan = plan_histories(req);
+  ASSERT_TRUE(plan.errors.empty());
+  ASSERT_EQ(plan.files.size(), 4u);
+  std::map<size_t, const PlannedFile*> by_input;
+  for (const PlannedFile& f : plan.files) by_input[f.input] = &f;
+  EXPECT_EQ(by_input[0]->history, by_input[1]->history);  // link/ and sub/.. are real/
+  EXPECT_NE(by_input[2]->history, by_input[0]->history);  // the linked file lives elsewhere
+  EXPECT_EQ(by_input[3]->history, by_input[0]->history);
+  EXPECT_EQ(plan.histories, 2u);
+  EXPECT_TRUE(by_input[1]->fresh);   // the change set's file, found by its real path
+  EXPECT_FALSE(by_input[0]->fresh);  // an unchanged one
+  EXPECT_EQ(by_input[3]->transactions, TransactionRule::None);  // its .conf turns it off
+  EXPECT_EQ(by_input[0]->transactions, TransactionRule::FlywayAuto);
 }
 
 }  // namespace

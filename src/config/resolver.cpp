@@ -38,6 +38,8 @@ std::optional<std::string> relative_to(const std::string& path, const std::strin
 
 ConfigResolver::ConfigResolver(CliOverrides cli, const std::string& config_file)
     : cli_(std::move(cli)) {
+  std::error_code ec;
+  cwd_ = fs::current_path(ec).string();
   if (cli_.select) check_rules(*cli_.select, "--select");
   check_rules(cli_.ignore, "--ignore");
   if (!config_file.empty()) fixed_ = std::make_shared<const ConfigFile>(load_config(config_file));
@@ -46,7 +48,10 @@ ConfigResolver::ConfigResolver(CliOverrides cli, const std::string& config_file)
 std::shared_ptr<const ConfigFile> ConfigResolver::config_for(const std::string& path) {
   if (fixed_) return fixed_;
   std::error_code ec;
-  fs::path dir = fs::absolute(path, ec).lexically_normal().parent_path();
+  fs::path p(path);
+  fs::path dir = (p.is_absolute() || cwd_.empty() ? fs::absolute(p, ec) : fs::path(cwd_) / p)
+                     .lexically_normal()
+                     .parent_path();
   std::string key = dir.string();
   auto hit = dir_config_.find(key);
   std::string found;

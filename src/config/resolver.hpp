@@ -53,6 +53,7 @@ class ConfigResolver {
   std::shared_ptr<const ConfigFile> fixed_;
   std::map<std::string, std::shared_ptr<const ConfigFile>> loaded_;  // by absolute path
   std::map<std::string, std::string> dir_config_;  // directory -> config path ("" none)
+  std::string cwd_;  // the working directory, read once (not once per file)
   std::map<std::string, std::shared_ptr<const LintPlan>> plans_;
 };
 

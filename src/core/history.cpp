@@ -5,6 +5,8 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <optional>
 #include <regex>
 #include <set>
 
@@ -67,12 +69,34 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string normalise(const std::string& path) {
-  if (path == "-") return path;
-  std::error_code ec;
-  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
-  return p.lexically_normal().string();
-}
+// A file's absolute path with links resolved (weakly_canonical), for many files at once: the
+// working directory is read once, and each directory is resolved once (weakly_canonical reads
+// the link of every component, five system calls or more per file); the file itself is resolved
+// on its own only when it is a link.
+class Normaliser {
+ public:
+  Normaliser() {
+    std::error_code ec;
+    cwd_ = fs::current_path(ec);
+  }
+
+  std::string operator()(const std::string& path) {
+    if (path == "-") return path;
+    std::error_code ec;
+    fs::path abs =
+        fs::path(path).is_absolute() || cwd_.empty() ? fs::absolute(path, ec) : cwd_ / path;
+    fs::path name = abs.filename();
+    if (name.empty() || name == "." || name == ".." || fs::is_symlink(fs::symlink_status(abs, ec)))
+      return fs::weakly_canonical(abs, ec).lexically_normal().string();
+    auto [it, fresh] = dirs_.try_emplace(abs.parent_path().string());
+    if (fresh) it->second = fs::weakly_canonical(abs.parent_path(), ec);
+    return (it->second / name).lexically_normal().string();
+  }
+
+ private:
+  fs::path cwd_;
+  std::map<std::string, fs::path> dirs_;
+};
 
 // The first few kilobytes of a file, for framework detection.
 std::string head_of(const std::string& path, size_t n = 4096) {
@@ -394,13 +418,35 @@ std::string expected_name(Framework f) {
   return "";
 }
 
-TransactionRule transactions_of(Framework f, const Item& it) {
+// Which files of a directory end in ".conf", listed once per directory: a Flyway history asks
+// for every migration whether `<name>.conf` exists, which was one failed open per file.
+class ConfFiles {
+ public:
+  // False when `<file>.conf` certainly does not exist.
+  bool may_exist(const fs::path& file) {
+    auto [it, fresh] = dirs_.try_emplace(file.parent_path().string());
+    if (fresh) {
+      std::error_code ec;
+      std::set<std::string> names;
+      for (fs::directory_iterator d(file.parent_path(), ec), end; !ec && d != end; d.increment(ec))
+        if (d->path().extension() == ".conf") names.insert(d->path().filename().string());
+      if (!ec) it->second = std::move(names);  // otherwise unknown: the open decides
+    }
+    return !it->second || it->second->count(file.filename().string() + ".conf") > 0;
+  }
+
+ private:
+  std::map<std::string, std::optional<std::set<std::string>>> dirs_;
+};
+
+TransactionRule transactions_of(Framework f, const Item& it, ConfFiles& confs) {
   switch (f) {
     case Framework::Plain:
     case Framework::Sqitch:
       return TransactionRule::None;
     case Framework::Flyway: {
       // A script configuration file beside the migration can turn the transaction off.
+      if (!confs.may_exist(it.abs)) return TransactionRule::FlywayAuto;
       std::ifstream conf(it.abs.string() + ".conf");
       if (!conf)
         return TransactionRule::FlywayAuto;  // (before compiling the regex: 1 M instructions)
@@ -536,6 +582,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
   // Group by layout root; stdin is a history of its own.
   std::vector<Group> groups;
   std::map<std::string, size_t> by_root;
+  Normaliser normalise;
   for (size_t i = 0; i < req.files.size(); ++i) {
     Item it;
     it.index = i;
@@ -612,6 +659,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
     std::set<std::pair<std::string, std::string>> keys_and_roles;
     for (const Item& it : g.items) keys_and_roles.emplace(it.key, it.role);
 
+    ConfFiles confs;
     for (Item* it : ordered(g, plan_changes)) {
       PlannedFile pf;
       pf.input = it->index;
@@ -622,7 +670,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
       pf.lint = !req.changes.active || it->status != ChangeStatus::Unchanged;
       pf.fresh = it->status == ChangeStatus::Added || it->status == ChangeStatus::Changed;
       pf.commit = it->forward || it->role == "repeatable";
-      pf.transactions = transactions_of(g.framework, *it);
+      pf.transactions = transactions_of(g.framework, *it, confs);
       auto facts = std::make_shared<MigrationFacts>();
       facts->framework = std::string(framework_name(g.framework));
       facts->role = it->role;
