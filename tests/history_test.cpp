@@ -480,5 +480,30 @@ TEST(HistoryPlan, PathsThroughLinksAndDotDotLandInTheirRealHistory) {
   EXPECT_EQ(by_input[0]->transactions, TransactionRule::FlywayAuto);
 }
 
+// A Flyway directory with many migrations is listed once for `.conf` files instead of one open
+// per file: a `.conf` beside a late migration still turns its transaction off, and the others
+// keep Flyway's default.
+TEST(HistoryPlan, FlywayConfFilesAreFoundInALargeDirectory) {
+  TempDir tmp;
+  PlanRequest req;
+  for (int i = 1; i <= 80; ++i)
+    req.files.push_back(tmp.write("db/V" + std::to_string(i) + "__m.sql", "SELECT 1;\n"));
+  tmp.write("db/V3__m.sql.conf", "executeInTransaction=false\n");
+  tmp.write("db/V70__m.sql.conf", "executeInTransaction=false\n");
+  tmp.write("db/V71__m.sql.conf", "executeInTransaction=true\n");
+  req.roots = req.files;
+  req.shown = req.files;
+  req.framework = "flyway";
+  HistoryPlan plan = plan_histories(req);
+  ASSERT_EQ(plan.files.size(), 80u);
+  size_t off = 0;
+  for (const PlannedFile& f : plan.files) {
+    bool expect_off = f.input == 2 || f.input == 69;
+    EXPECT_EQ(f.transactions == TransactionRule::None, expect_off) << f.path;
+    off += f.transactions == TransactionRule::None;
+  }
+  EXPECT_EQ(off, 2u);
+}
+
 }  // namespace
 }  // namespace migsafe::test

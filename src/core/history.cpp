@@ -418,25 +418,33 @@ std::string expected_name(Framework f) {
   return "";
 }
 
-// Which files of a directory end in ".conf", listed once per directory: a Flyway history asks
-// for every migration whether `<name>.conf` exists, which was one failed open per file.
+// Which files of a directory end in ".conf": a Flyway history asks for every migration whether
+// `<name>.conf` exists, which was one failed open per file. A directory asked about often is
+// listed once; until then (the pre-commit case: one file of a large directory) each file's
+// open decides, since listing thousands of names costs more than a few opens.
 class ConfFiles {
  public:
+  static constexpr unsigned kListAfter = 32;
+
   // False when `<file>.conf` certainly does not exist.
   bool may_exist(const fs::path& file) {
-    auto [it, fresh] = dirs_.try_emplace(file.parent_path().string());
-    if (fresh) {
+    Dir& dir = dirs_[file.parent_path().string()];
+    if (!dir.names && ++dir.asked == kListAfter) {
       std::error_code ec;
       std::set<std::string> names;
       for (fs::directory_iterator d(file.parent_path(), ec), end; !ec && d != end; d.increment(ec))
         if (d->path().extension() == ".conf") names.insert(d->path().filename().string());
-      if (!ec) it->second = std::move(names);  // otherwise unknown: the open decides
+      if (!ec) dir.names = std::move(names);  // otherwise unknown: the opens decide
     }
-    return !it->second || it->second->count(file.filename().string() + ".conf") > 0;
+    return !dir.names || dir.names->count(file.filename().string() + ".conf") > 0;
   }
 
  private:
-  std::map<std::string, std::optional<std::set<std::string>>> dirs_;
+  struct Dir {
+    unsigned asked = 0;
+    std::optional<std::set<std::string>> names;
+  };
+  std::map<std::string, Dir> dirs_;
 };
 
 TransactionRule transactions_of(Framework f, const Item& it, ConfFiles& confs) {
