@@ -89,8 +89,8 @@ class Normaliser {
     if (name.empty() || name == "." || name == ".." || fs::is_symlink(fs::symlink_status(abs, ec)))
       return fs::weakly_canonical(abs, ec).lexically_normal().string();
     auto [it, fresh] = dirs_.try_emplace(abs.parent_path().string());
-    if (fresh) it->second = fs::weakly_canonical(abs.parent_path(), ec);
-    return (it->second / name).lexically_normal().string();
+    if (fresh) it->second = fs::weakly_canonical(abs.parent_path(), ec).lexically_normal();
+    return (it->second / name).string();  // a normal directory and a plain name
   }
 
  private:

@@ -73,7 +73,7 @@ size_t skip_quoted(std::string_view s, size_t pos, char quote, bool backslash) {
 
 }  // namespace
 
-size_t skip_literal(std::string_view s, size_t i) {
+size_t parse_detail::skip_literal_at(std::string_view s, size_t i) {
   if (i >= s.size()) return i;
   char c = s[i];
   if (s.compare(i, 2, "--") == 0 || s.compare(i, 2, "/*") == 0)

@@ -113,6 +113,15 @@ size_t skip_space_and_comments(std::string_view text, size_t pos);
 // dollar-quoted string starts at `pos`: the offset just past it (and past the blanks and
 // comments after a comment), or the end of `text` when it is not closed. Otherwise `pos`.
 // The lexical skipping shared by the scans that look at SQL text outside literals.
-size_t skip_literal(std::string_view text, size_t pos);
+namespace parse_detail {
+size_t skip_literal_at(std::string_view text, size_t pos);
+}
+// Inline for the common case (no literal starts here): the scans call it for every byte.
+inline size_t skip_literal(std::string_view text, size_t pos) {
+  if (pos >= text.size()) return pos;
+  char c = text[pos];
+  if (c != '-' && c != '/' && c != '\'' && c != '"' && c != '$') return pos;
+  return parse_detail::skip_literal_at(text, pos);
+}
 
 }  // namespace migsafe
