@@ -428,7 +428,11 @@ class ConfFiles {
 
   // False when `<file>.conf` certainly does not exist.
   bool may_exist(const fs::path& file) {
-    Dir& dir = dirs_[file.parent_path().string()];
+    // Split as text: std::filesystem's parent_path() and filename() parse every component.
+    const std::string& whole = file.native();
+    size_t slash = whole.rfind('/');
+    if (slash == std::string::npos) return true;
+    Dir& dir = dirs_[whole.substr(0, slash)];
     if (!dir.names && ++dir.asked == kListAfter) {
       std::error_code ec;
       std::set<std::string> names;
@@ -436,7 +440,7 @@ class ConfFiles {
         if (d->path().extension() == ".conf") names.insert(d->path().filename().string());
       if (!ec) dir.names = std::move(names);  // otherwise unknown: the opens decide
     }
-    return !dir.names || dir.names->count(file.filename().string() + ".conf") > 0;
+    return !dir.names || dir.names->count(whole.substr(slash + 1) + ".conf") > 0;
   }
 
  private:
