@@ -2,6 +2,8 @@
 // Streamed: the findings array is written as files finish, the file list and summary at the end.
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cstdint>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -93,8 +95,19 @@ class FindingWriter {
 
   void position(size_t offset) {
     Position p = file_.position(offset);
-    fmt::format_to(std::back_inserter(out_), "{{\"column\":{},\"line\":{},\"offset\":{}}}",
-                   p.column, p.line, p.offset);
+    out_ += "{\"column\":";
+    number(p.column);
+    out_ += ",\"line\":";
+    number(p.line);
+    out_ += ",\"offset\":";
+    number(p.offset);
+    out_ += '}';
+  }
+
+  void number(uint64_t n) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out_.append(digits, static_cast<size_t>(end - digits));
   }
 
   // ASCII is escaped here with nlohmann's rules (\" \\ \b \f \n \r \t, other control
