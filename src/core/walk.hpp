@@ -88,13 +88,10 @@ inline bool is_node_wrapper(const ProtobufCMessageDescriptor* d) {
   return d == &pg_query__node__descriptor;
 }
 
-// Calls f(msg) for every message below `m` (m included), pre-order, with no ancestor stack.
-template <class F>
-void visit_all(const ProtobufCMessage* m, F& f) {
-  if (!m) return;
-  if (is_node_wrapper(m->descriptor)) m = unwrap(reinterpret_cast<const PgQuery__Node*>(m));
-  if (!m) return;
-  f(*m);
+// Calls child(msg) for each message-typed field value of `m` in field order (a oneof's set member
+// only; null pointers included, for the caller to skip).
+template <class Child>
+void for_each_child(const ProtobufCMessage* m, Child&& child) {
   const Kind& kind = kind_of(m->descriptor);
   const char* base = reinterpret_cast<const char*>(m);
   for (size_t i = 0; i < kind.count; ++i) {
@@ -106,11 +103,21 @@ void visit_all(const ProtobufCMessage* m, F& f) {
     if (fd->label == PROTOBUF_C_LABEL_REPEATED) {
       size_t n = *reinterpret_cast<const size_t*>(base + fd->quantifier_offset);
       auto* arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + fd->offset);
-      for (size_t k = 0; k < n; ++k) visit_all(arr[k], f);
+      for (size_t k = 0; k < n; ++k) child(arr[k]);
     } else {
-      visit_all(*reinterpret_cast<ProtobufCMessage* const*>(base + fd->offset), f);
+      child(*reinterpret_cast<ProtobufCMessage* const*>(base + fd->offset));
     }
   }
+}
+
+// Calls f(msg) for every message below `m` (m included), pre-order, with no ancestor stack.
+template <class F>
+void visit_all(const ProtobufCMessage* m, F& f) {
+  if (!m) return;
+  if (is_node_wrapper(m->descriptor)) m = unwrap(reinterpret_cast<const PgQuery__Node*>(m));
+  if (!m) return;
+  f(*m);
+  for_each_child(m, [&](const ProtobufCMessage* c) { visit_all(c, f); });
 }
 }  // namespace walk_detail
 
@@ -123,22 +130,7 @@ void TreeWalker::visit(const ProtobufCMessage* m, Enter& enter) {
   }
   if (!enter(*m, std::span<const ProtobufCMessage* const>(stack_))) return;
   stack_.push_back(m);
-  const walk_detail::Kind& kind = walk_detail::kind_of(m->descriptor);
-  const char* base = reinterpret_cast<const char*>(m);
-  for (size_t i = 0; i < kind.count; ++i) {
-    const ProtobufCFieldDescriptor* f = kind.fields[i];
-    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) {
-      uint32_t which = *reinterpret_cast<const uint32_t*>(base + f->quantifier_offset);
-      if (which != f->id) continue;
-    }
-    if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-      size_t n = *reinterpret_cast<const size_t*>(base + f->quantifier_offset);
-      auto* arr = *reinterpret_cast<ProtobufCMessage* const* const*>(base + f->offset);
-      for (size_t k = 0; k < n; ++k) visit(arr[k], enter);
-    } else {
-      visit(*reinterpret_cast<ProtobufCMessage* const*>(base + f->offset), enter);
-    }
-  }
+  walk_detail::for_each_child(m, [&](const ProtobufCMessage* c) { visit(c, enter); });
   stack_.pop_back();
 }
 
