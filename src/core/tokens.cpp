@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "fastpack/arena.hpp"
+#include "fastpack/wire.hpp"
 
 namespace migsafe {
 
@@ -41,21 +42,11 @@ struct ScanFields {
   }
 };
 
-bool read_varint(const uint8_t*& p, const uint8_t* end, uint64_t& v) {
-  v = 0;
-  for (unsigned shift = 0; shift < 70 && p < end; shift += 7) {
-    uint8_t b = *p++;
-    v |= static_cast<uint64_t>(b & 0x7f) << shift;
-    if (!(b & 0x80)) return true;
-  }
-  return false;  // truncated, or longer than ten bytes
-}
-
-bool read_token(const ScanFields& f, const uint8_t* p, const uint8_t* end, ScannedToken& t) {
-  while (p < end) {
+bool read_token(const ScanFields& f, fastpack::wire::Reader r, ScannedToken& t) {
+  while (!r.done()) {
     uint64_t key = 0, v = 0;
-    if (!read_varint(p, end, key) || (key & 7) != PROTOBUF_C_WIRE_TYPE_VARINT) return false;
-    if (!read_varint(p, end, v)) return false;
+    if (!r.varint(key) || (key & 7) != PROTOBUF_C_WIRE_TYPE_VARINT) return false;
+    if (!r.varint(v)) return false;
     // int32 and enum values: a negative one is sent sign-extended to 64 bits.
     auto value = static_cast<int32_t>(static_cast<uint32_t>(v));
     uint64_t field = key >> 3;
@@ -117,20 +108,20 @@ std::optional<std::vector<ScannedToken>> read_scan_tokens(const uint8_t* data, s
   static const ScanFields f;
   if (!f.tokens || !f.start || !f.end || !f.token || !f.keyword_kind) return std::nullopt;
   std::vector<ScannedToken> out;
-  const uint8_t* p = data;
-  const uint8_t* end = data + len;
-  while (p < end) {
-    uint64_t key = 0, v = 0;
-    if (!read_varint(p, end, key)) return std::nullopt;
+  fastpack::wire::Reader r(data, data + len);
+  while (!r.done()) {
+    uint64_t key = 0;
+    if (!r.varint(key)) return std::nullopt;
     if ((key >> 3) == f.tokens && (key & 7) == PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED) {
-      if (!read_varint(p, end, v) || v > static_cast<uint64_t>(end - p)) return std::nullopt;
+      const uint8_t* payload = nullptr;
+      size_t size = 0;
       ScannedToken t;
-      if (!read_token(f, p, p + v, t)) return std::nullopt;
+      if (!r.skip(PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED, &payload, &size) ||
+          !read_token(f, fastpack::wire::Reader(payload, payload + size), t))
+        return std::nullopt;
       out.push_back(t);
-      p += v;
-    } else if ((key >> 3) == f.version && (key & 7) == PROTOBUF_C_WIRE_TYPE_VARINT) {
-      if (!read_varint(p, end, v)) return std::nullopt;
-    } else {
+    } else if ((key >> 3) != f.version || (key & 7) != PROTOBUF_C_WIRE_TYPE_VARINT ||
+               !r.skip(PROTOBUF_C_WIRE_TYPE_VARINT)) {
       return std::nullopt;
     }
   }
@@ -254,13 +245,12 @@ void split_tokens(const std::vector<ScannedToken>& scan, size_t end, StatementSp
   size_t start = 0;
   int depth = 0, atomic = 0, cases = 0;
   bool after_begin = false, has_token = false;
-  for (const ScannedToken& token : scan) {
-    const ScannedToken* t = &token;
-    int kind = t->kind;
-    if (kind == PG_QUERY__TOKEN__SQL_COMMENT || kind == PG_QUERY__TOKEN__C_COMMENT) continue;
+  for (const ScannedToken& t : scan) {
+    if (is_comment(t)) continue;
+    int kind = t.kind;
     if (kind == PG_QUERY__TOKEN__ASCII_59 && depth == 0 && atomic == 0) {
-      if (has_token) out.pieces.emplace_back(start, static_cast<size_t>(t->start) - start);
-      start = static_cast<size_t>(t->end);
+      if (has_token) out.pieces.emplace_back(start, static_cast<size_t>(t.start) - start);
+      start = static_cast<size_t>(t.end);
       has_token = false;
       after_begin = false;
       continue;

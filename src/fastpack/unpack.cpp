@@ -13,6 +13,7 @@ namespace {
 
 using wire::element_size;
 using wire::load;
+using wire::Reader;
 using wire::wire_type;
 
 // Per descriptor: field number -> field, and the repeated fields' counter slots.
@@ -51,54 +52,6 @@ Layout make_layout(const ProtobufCMessageDescriptor* d) {
 const Layout& layout_for(const ProtobufCMessageDescriptor* d) {
   return wire::per_descriptor<Layout, make_layout>(d);
 }
-
-class Reader {
- public:
-  Reader(const uint8_t* p, const uint8_t* end) : p_(p), end_(end) {}
-  bool done() const { return p_ >= end_; }
-  const uint8_t* at() const { return p_; }
-
-  bool varint(uint64_t& v) {
-    v = 0;
-    for (int shift = 0; shift < 70; shift += 7) {
-      if (p_ >= end_) return false;
-      uint8_t b = *p_++;
-      if (shift < 64) v |= static_cast<uint64_t>(b & 0x7f) << shift;
-      if (!(b & 0x80)) return true;
-    }
-    return false;
-  }
-  bool bytes(size_t n, const uint8_t*& out) {
-    if (static_cast<size_t>(end_ - p_) < n) return false;
-    out = p_;
-    p_ += n;
-    return true;
-  }
-  // Skips one value of wire type `wire`; for a length-prefixed one, `payload` gets its bytes.
-  bool skip(unsigned wire, const uint8_t** payload = nullptr, size_t* len = nullptr) {
-    uint64_t v;
-    const uint8_t* b;
-    switch (wire) {
-      case PROTOBUF_C_WIRE_TYPE_VARINT:
-        return varint(v);
-      case PROTOBUF_C_WIRE_TYPE_64BIT:
-        return bytes(8, b);
-      case PROTOBUF_C_WIRE_TYPE_32BIT:
-        return bytes(4, b);
-      case PROTOBUF_C_WIRE_TYPE_LENGTH_PREFIXED:
-        if (!varint(v) || !bytes(v, b)) return false;
-        if (payload) *payload = b;
-        if (len) *len = v;
-        return true;
-      default:
-        return false;  // groups: protobuf-c does not write them
-    }
-  }
-
- private:
-  const uint8_t* p_;
-  const uint8_t* end_;
-};
 
 class Unpacker {
  public:
