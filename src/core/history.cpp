@@ -432,11 +432,12 @@ class ConfFiles {
     const std::string& whole = file.native();
     size_t slash = whole.rfind('/');
     if (slash == std::string::npos) return true;
-    Dir& dir = dirs_[whole.substr(0, slash)];
+    // The directory: up to the last '/', or "/" itself for a file at the root.
+    auto& [path, dir] = *dirs_.try_emplace(whole.substr(0, std::max<size_t>(slash, 1))).first;
     if (!dir.names && ++dir.asked == kListAfter) {
       std::error_code ec;
       std::set<std::string> names;
-      for (fs::directory_iterator d(file.parent_path(), ec), end; !ec && d != end; d.increment(ec))
+      for (fs::directory_iterator d(path, ec), end; !ec && d != end; d.increment(ec))
         if (d->path().extension() == ".conf") names.insert(d->path().filename().string());
       if (!ec) dir.names = std::move(names);  // otherwise unknown: the opens decide
     }

@@ -332,23 +332,24 @@ SyntaxError body_error(const std::string& message, const std::string& context,
 // way (U&'...', a comment between the quote and its E), and the scanner decides.
 std::optional<Span> literal_after(std::string_view host, Span span, size_t location,
                                   bool do_block) {
+  std::string_view text = host.substr(0, span.end);  // nothing past the statement
   size_t at = location;
-  if (at >= span.end) return std::nullopt;
+  if (at >= text.size()) return std::nullopt;
   if (!do_block) {
-    if (at + 2 > span.end || !iequals(host.substr(at, 2), "as") ||
-        (at + 2 < host.size() && is_identifier_byte(host[at + 2])))
+    if (at + 2 > text.size() || !iequals(text.substr(at, 2), "as") ||
+        (at + 2 < text.size() && is_identifier_byte(text[at + 2])))
       return std::nullopt;
-    at = skip_space_and_comments(host.substr(0, span.end), at + 2);
-    if (at >= span.end) return std::nullopt;
+    at = skip_space_and_comments(text, at + 2);
+    if (at >= text.size()) return std::nullopt;
   }
   size_t quote = at;
-  if ((host[at] == 'E' || host[at] == 'e') && at + 1 < span.end && host[at + 1] == '\'') ++quote;
-  if (host[quote] != '\'' && host[quote] != '$') return std::nullopt;
-  size_t end = skip_literal(host.substr(0, span.end), quote);
-  if (end == quote || end > span.end) return std::nullopt;
+  if ((text[at] == 'E' || text[at] == 'e') && at + 1 < text.size() && text[at + 1] == '\'') ++quote;
+  if (text[quote] != '\'' && text[quote] != '$') return std::nullopt;
+  size_t end = skip_literal(text, quote);
+  if (end == quote) return std::nullopt;
   // 'a'<newline>'b' is one literal to the scanner: leave continuations to it.
-  size_t next = skip_space_and_comments(host.substr(0, span.end), end);
-  if (next < span.end && host[next] == '\'') return std::nullopt;
+  size_t next = skip_space_and_comments(text, end);
+  if (next < text.size() && text[next] == '\'') return std::nullopt;
   return Span{at, end};
 }
 

@@ -1,10 +1,7 @@
 // Machine-readable report, schema version 1 (docs/json-format.md, docs/schema/report-v1.json).
 // Streamed: the findings array is written as files finish, the file list and summary at the end.
-#include <fmt/format.h>
-
 #include <charconv>
 #include <cstdint>
-#include <iterator>
 #include <string>
 #include <string_view>
 
