@@ -109,7 +109,7 @@ void FileContext::enter(const Statement& stmt) {
   // The tool commits the previous segment's transaction (its own or one the SQL left open).
   if (in_tx_) {
     end_transaction(true);
-    held_.clear();
+    release_locks();
     ++tx_id_;
   }
   if (in_transaction) begin_assumed_transaction();
@@ -230,7 +230,7 @@ void FileContext::enter_routine() {
 void FileContext::routine_transaction_end(bool committed) {
   if (!routine_tx_) return;
   end_transaction(committed);
-  held_.clear();
+  release_locks();
   ++tx_id_;
   begin_routine_transaction();
 }
@@ -337,19 +337,22 @@ void FileContext::apply_set(const PgQuery__VariableSetStmt& s, const Statement& 
   }
 }
 
-std::vector<HeldLock> FileContext::held_on_existing() const {
-  std::vector<HeldLock> out;
-  for (const HeldLock& h : held_) {
-    const RelationLock& l = h.lock;
-    if (l.is_new || l.unused || l.relation.empty() || l.role == RelationRole::Indexes) continue;
-    auto same = std::find_if(out.begin(), out.end(),
-                             [&](const HeldLock& o) { return o.lock.relation == l.relation; });
-    if (same == out.end())
-      out.push_back(h);
-    else if (stronger(l.mode, same->lock.mode))
-      *same = h;
+void FileContext::hold(HeldLock h) {
+  const RelationLock& l = h.lock;
+  if (!l.is_new && !l.unused && !l.relation.empty() && l.role != RelationRole::Indexes) {
+    auto [at, added] = held_existing_at_.try_emplace(l.relation, held_existing_.size());
+    if (added)
+      held_existing_.push_back(h);
+    else if (stronger(l.mode, held_existing_[at->second].lock.mode))
+      held_existing_[at->second] = h;
   }
-  return out;
+  held_.push_back(std::move(h));
+}
+
+void FileContext::release_locks() {
+  held_.clear();
+  held_existing_.clear();
+  held_existing_at_.clear();
 }
 
 void FileContext::advance(const Statement& stmt, const std::function<const Effect&()>& effect) {
@@ -399,9 +402,9 @@ void FileContext::advance(const Statement& stmt, const std::function<const Effec
     std::string kind = statement_kind(stmt.node);
     for (const RelationLock& l : held_effect->locks)
       if (l.mode != LockMode::None)
-        held_.push_back(HeldLock{l, stmt.index, stmt.span, kind, held_effect->changes_rows});
+        hold(HeldLock{l, stmt.index, stmt.span, kind, held_effect->changes_rows});
   } else {
-    held_.clear();
+    release_locks();
   }
   // Outside a transaction block every statement is its own transaction.
   if (!in_tx_) {

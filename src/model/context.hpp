@@ -193,7 +193,9 @@ class FileContext {
   const std::vector<HeldLock>& held_locks() const { return held_; }
   // The same, one per relation: the strongest lock held on each relation that existed before
   // the migration (new relations and "every index of" entries left out), in the order taken.
-  std::vector<HeldLock> held_on_existing() const;
+  // Kept as locks are taken: rules ask for it at every statement of a transaction that may hold
+  // thousands of locks (a seed file run in one transaction).
+  const std::vector<HeldLock>& held_on_existing() const { return held_existing_; }
 
   // Called before the rules see `stmt`: where the framework starts a new transaction segment
   // (a Liquibase changeset), the previous segment's transaction ends.
@@ -213,6 +215,8 @@ class FileContext {
   void begin_routine_transaction();
   void record_created_object(const ProtobufCMessage& m);
   void record_added_enum_value(const PgQuery__AlterEnumStmt& s, const Statement& stmt);
+  void hold(HeldLock h);
+  void release_locks();
 
   const SourceFile& file_;
   const LintSettings& settings_;
@@ -255,6 +259,8 @@ class FileContext {
   CatalogSlot catalog_;
   std::map<std::pair<std::string, std::string>, Volatility> functions_;
   std::vector<HeldLock> held_;
+  std::vector<HeldLock> held_existing_;               // see held_on_existing()
+  std::map<QualifiedName, size_t> held_existing_at_;  // relation -> index in held_existing_
   std::vector<UnknownStatement> unknowns_;
   size_t next_segment_ = 0;
   std::set<std::pair<ObjectKind, QualifiedName>> created_objects_;
