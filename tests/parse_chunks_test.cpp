@@ -162,6 +162,63 @@ TEST(ParseChunks, TheSplitScannedInWindowsIsTheWholeScansSplit) {
             std::string::npos);
 }
 
+// Chunks are cut where a lexical scan finds a ';' (no scanner run over the whole file); the
+// parse of each chunk confirms the cut. On valid SQL the cuts are taken, and the result is the
+// whole-file parse's.
+TEST(ParseChunks, LexicalCutsAreTakenOnValidSqlAndGiveTheWholeParse) {
+  const std::string tricky =
+      "SELECT 'a;b', E'it\\'s;', $$x;y$$, $t$ ; $$ ; $t$, \"q;\" FROM t;\n"
+      "/* a ; /* nested ; */ ; */ SELECT a$b, $1 FROM u; -- c ;\n"
+      "SELECT 'ü;ü' ;; ; SELECT U&'d\\0061;' ; SELECT 1;\n";
+  ParsedFile whole = parse_sql(tricky, 0);
+  ASSERT_TRUE(whole.errors.empty());
+  for (size_t chunk : {size_t{1}, size_t{16}, size_t{64}}) {
+    std::vector<size_t> cuts = parse_detail::lexical_cuts(tricky, chunk);
+    EXPECT_EQ(cuts.size(), chunk == 1 ? 5u : chunk == 16 ? 4u : 1u) << chunk;
+    for (size_t cut : cuts) EXPECT_EQ(tricky[cut - 1], ';') << cut;
+    ParsedFile direct;
+    EXPECT_TRUE(parse_detail::parse_at_cuts(tricky, 0, cuts, direct)) << chunk;
+    EXPECT_EQ(direct.trees.size(), cuts.size() + 1);
+    EXPECT_EQ(describe(parse_sql(tricky, chunk)), describe(whole)) << chunk;
+  }
+  // On the fixtures (chunks of one statement each), the cuts hold except where a statement
+  // has ';' inside it (BEGIN ATOMIC bodies, rule actions) or the fixture has a syntax error.
+  size_t taken = 0;
+  for (const std::string& sql : fixture_texts()) {
+    ParsedFile out;
+    if (parse_detail::parse_at_cuts(sql, 0, parse_detail::lexical_cuts(sql, 1), out)) ++taken;
+  }
+  EXPECT_GT(taken, 300u);
+}
+
+// A cut the parse does not confirm is refused, and the scanner decides the cuts instead.
+TEST(ParseChunks, ACutInsideAStatementOrAfterACommentedSemicolonIsRefused) {
+  auto refused = [](const std::string& sql, std::string_view after) {
+    size_t cut = sql.find(after);
+    EXPECT_NE(cut, std::string::npos);
+    ParsedFile out;
+    return !parse_detail::parse_at_cuts(sql, 0, {cut + after.size()}, out);
+  };
+  std::string atomic =
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\n"
+      "SELECT 3;\n";
+  EXPECT_TRUE(refused(atomic, "SELECT 1;"));
+  EXPECT_FALSE(refused(atomic, "END;"));
+  std::string rule = "CREATE RULE r AS ON INSERT TO t DO ALSO (SELECT 1; SELECT 2);\nSELECT 3;\n";
+  EXPECT_TRUE(refused(rule, "SELECT 1;"));
+  EXPECT_FALSE(refused(rule, ");"));
+  // The chunk parses, but its last ';' is in a comment: PostgreSQL did not end a statement there.
+  std::string comment = "SELECT 1; -- x;\nSELECT 2;\n";
+  EXPECT_TRUE(refused(comment, "x;"));
+  EXPECT_FALSE(refused(comment, "SELECT 1;"));
+  // Only comments before the cut: no statement ends there.
+  EXPECT_TRUE(refused("/* a */ ;\nSELECT 1;", ";"));
+  for (size_t chunk : {size_t{1}, size_t{8}}) {
+    EXPECT_EQ(describe(parse_sql(atomic, chunk)), describe(parse_sql(atomic, 0)));
+    EXPECT_EQ(describe(parse_sql(rule, chunk)), describe(parse_sql(rule, 0)));
+  }
+}
+
 TEST(ParseChunks, ABrokenTokenFallsBackToTheWholeFileParse) {
   std::string sql = "SELECT 1;\nSELECT 2;\nSELECT 'unterminated;\nSELECT 3;\n";
   EXPECT_EQ(describe(parse_sql(sql, 4)), describe(parse_sql(sql, 0)));

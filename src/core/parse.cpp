@@ -292,6 +292,59 @@ bool parse_chunked(std::string_view text, size_t base, size_t chunk_bytes, Parse
   return true;
 }
 
+}  // namespace
+
+std::vector<size_t> parse_detail::lexical_cuts(std::string_view text, size_t chunk_bytes) {
+  std::vector<size_t> cuts;
+  size_t begin = 0;
+  bool statement = false;  // something other than blanks and comments since the last ';'
+  for (size_t i = 0, n = text.size(); i < n;) {
+    char c = text[i];
+    if (c == ';') {
+      // Only the ';' that ends a statement: PostgreSQL ends a statement at its first ';', and
+      // an empty statement after it (';;') is nothing, so a chunk ends where its last one does.
+      if (statement && i + 1 - begin >= chunk_bytes && i + 1 < n) cuts.push_back(begin = i + 1);
+      statement = false;
+      ++i;
+    } else if (size_t past = skip_literal(text, i); past != i) {
+      if (c != '-' && c != '/') statement = true;  // a string or quoted identifier, not a comment
+      i = past;
+    } else {
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
+        statement = true;
+      ++i;
+    }
+  }
+  return cuts;
+}
+
+bool parse_detail::parse_at_cuts(std::string_view text, size_t base,
+                                 const std::vector<size_t>& cuts, ParsedFile& out) {
+  size_t begin = 0;
+  for (size_t k = 0; k <= cuts.size(); ++k) {
+    size_t end = k < cuts.size() ? cuts[k] : text.size();
+    std::string chunk(text.substr(begin, end - begin));
+    if (!parse_piece(chunk, base + begin, out, nullptr, nullptr)) return false;
+    if (k < cuts.size()) {
+      // The parser must have taken the chunk's last ';' as the end of its last statement: then
+      // a whole-text parse reads the same tokens in the same states up to it and ends a
+      // statement there too. A ';' the cut misread (in a comment, or inside a BEGIN ATOMIC
+      // body or a rule's action list, whose chunk then fails to parse) is refused.
+      const PgQuery__ParseResult& tree = *out.trees.back();
+      if (tree.n_stmts == 0) return false;
+      const PgQuery__RawStmt& last = *tree.stmts[tree.n_stmts - 1];
+      if (last.stmt_location < 0 || last.stmt_len <= 0 ||
+          static_cast<size_t>(last.stmt_location) + static_cast<size_t>(last.stmt_len) + 1 !=
+              chunk.size())
+        return false;
+    }
+    begin = end;
+  }
+  return true;
+}
+
+namespace {
+
 // `text` must be followed by a NUL byte.
 // The psql meta-commands of `text` (see MetaCommand): a backslash outside strings, quoted
 // identifiers, dollar quotes and comments, where a statement could start (at the beginning, or
@@ -350,8 +403,18 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
   }
   std::string message;
   int cursor = 0;
-  bool chunked =
-      chunk_bytes > 0 && text.size() > chunk_bytes && parse_chunked(text, base, chunk_bytes, out);
+  bool chunked = false;
+  if (chunk_bytes > 0 && text.size() > chunk_bytes) {
+    // Cut where a lexical scan finds a ';' (no scanner run over the whole file: that costs as
+    // much as the parse itself), checked by the parse; when a cut is refused or a chunk does
+    // not parse, the scanner decides every cut and the chunks recover from syntax errors.
+    chunked =
+        parse_detail::parse_at_cuts(text, base, parse_detail::lexical_cuts(text, chunk_bytes), out);
+    if (!chunked) {
+      out = ParsedFile{};
+      chunked = parse_chunked(text, base, chunk_bytes, out);
+    }
+  }
   if (!chunked && !parse_piece(text, base, out, &message, &cursor)) {
     out = ParsedFile{};
     parse_recovering(std::string(text), base, out);
