@@ -752,11 +752,10 @@ std::vector<Line> lines_of(const std::string& s) {
   return out;
 }
 
-void prepare_dbmate(PreparedSource& out) {
+void prepare_dbmate(const std::string& s, PreparedSource& out) {
   static const std::regex up(R"(^\s*--\s*migrate:up\b(.*)$)");
   static const std::regex down(R"(^\s*--\s*migrate:down\b(.*)$)");
   static const std::regex no_tx(R"(\btransaction:false\b)");
-  std::string& s = out.bytes;
   std::optional<size_t> up_at, down_at, down_body;
   bool up_tx = true;
   for (const Line& l : lines_of(s)) {
@@ -775,7 +774,8 @@ void prepare_dbmate(PreparedSource& out) {
     std::string body = s.substr(*down_body);
     static const std::regex sql_line(R"((^|\n)\s*[^-\s])");
     out.has_down = std::regex_search(body, sql_line);
-    blank(s, *down_at, s.size());
+    out.rewritten = s;
+    blank(*out.rewritten, *down_at, s.size());
   } else {
     out.has_down = false;
   }
@@ -783,11 +783,10 @@ void prepare_dbmate(PreparedSource& out) {
   out.segments.push_back(TransactionSegment{0, up_at.has_value() && up_tx});
 }
 
-void prepare_liquibase(PreparedSource& out) {
+void prepare_liquibase(const std::string& s, PreparedSource& out) {
   static const std::regex changeset(R"(^\s*--\s*changeset\s+(\S+)(.*)$)", std::regex::icase);
   static const std::regex rollback(R"(^\s*--\s*rollback\b)", std::regex::icase);
   static const std::regex no_tx(R"(\brunInTransaction\s*:\s*false\b)", std::regex::icase);
-  const std::string& s = out.bytes;
   out.segments.push_back(TransactionSegment{0, false});
   bool all_rollback = true;
   for (const Line& l : lines_of(s)) {
@@ -812,11 +811,10 @@ void prepare_liquibase(PreparedSource& out) {
 
 PreparedSource prepare_source(const PlannedFile& file, const std::string& bytes) {
   PreparedSource out;
-  out.bytes = bytes;
   if (file.framework == Framework::Dbmate && file.transactions == TransactionRule::Sections)
-    prepare_dbmate(out);
+    prepare_dbmate(bytes, out);
   else if (file.framework == Framework::Liquibase)
-    prepare_liquibase(out);
+    prepare_liquibase(bytes, out);
   return out;
 }
 

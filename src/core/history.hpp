@@ -92,7 +92,9 @@ std::filesystem::path history_root(const std::filesystem::path& file);
 // out (offsets unchanged) so only the up section is linted and replayed; Liquibase changesets
 // and dbmate's `transaction:false` become transaction segments.
 struct PreparedSource {
-  std::string bytes;
+  // The bytes as the framework runs them when they differ from the file's (a dbmate down
+  // section blanked); unset otherwise, so a file is not copied for nothing.
+  std::optional<std::string> rewritten;
   std::vector<TransactionSegment> segments;  // for TransactionRule::Sections
   std::vector<ChangesetFacts> changesets;
   std::optional<bool> has_down;  // dbmate: a non-empty down section; liquibase: every rollback

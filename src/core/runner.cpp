@@ -82,10 +82,11 @@ Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay) 
     return p;
   }
   p.source = prepare_source(pf, bytes);
-  bool same = p.source.bytes == bytes;
   p.shown = std::make_shared<const SourceFile>(pf.shown, std::move(bytes));
-  p.run = same ? p.shown : std::make_shared<const SourceFile>(pf.shown, std::move(p.source.bytes));
-  p.source.bytes.clear();
+  p.run = p.source.rewritten
+              ? std::make_shared<const SourceFile>(pf.shown, std::move(*p.source.rewritten))
+              : p.shown;
+  p.source.rewritten.reset();
   p.parsed = parse_file(*p.run);
   p.bodies = parse_bodies(*p.run, p.parsed);
   if (pf.transactions == TransactionRule::FlywayAuto)
