@@ -1,10 +1,14 @@
 // The benchmark's floor: what it costs to get a usable parse tree of each file and nothing
 // else (read, pg_query_parse_protobuf, unpack into a bump arena, release the arena), on the
 // same number of threads as migsafe, with the same serializer and deserializer migsafe uses
-// (src/fastpack): the cheapest way migsafe knows to get a tree. Usage: parse-floor [-j N] FILE...
+// (src/fastpack): the cheapest way migsafe knows to get a tree. A file above migsafe's chunk
+// size is cut where migsafe cuts it (parse_detail::lexical_cuts) and its chunks are parsed by
+// the thread that read it and helpers it starts, as migsafe does: one libpg_query parse of a
+// 20 MB file costs more than its chunks' parses. Usage: parse-floor [-j N] FILE...
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -14,18 +18,13 @@
 #include <thread>
 #include <vector>
 
+#include "core/parse.hpp"
 #include "fastpack/arena.hpp"
 #include "fastpack/unpack.hpp"
 
-static size_t parse_one(const char* path) {
-  FILE* f = std::fopen(path, "rb");
-  if (!f) return 0;
-  std::string bytes;
-  char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
-  std::fclose(f);
-  PgQueryProtobufParseResult r = pg_query_parse_protobuf(bytes.c_str());
+// Parses one piece of SQL (followed by a NUL byte); the number of statements.
+static size_t parse_piece(const char* sql) {
+  PgQueryProtobufParseResult r = pg_query_parse_protobuf(sql);
   size_t stmts = 0;
   if (!r.error) {
     migsafe::fastpack::Arena arena;
@@ -37,6 +36,31 @@ static size_t parse_one(const char* path) {
     if (tree) stmts = tree->n_stmts;
   }
   pg_query_free_protobuf_parse_result(r);
+  return stmts;
+}
+
+static size_t parse_one(const char* path, unsigned jobs) {
+  FILE* f = std::fopen(path, "rb");
+  if (!f) return 0;
+  std::string bytes;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.append(buf, n);
+  std::fclose(f);
+  if (bytes.size() <= migsafe::kParseChunkBytes) return parse_piece(bytes.c_str());
+  std::vector<size_t> cuts = migsafe::parse_detail::lexical_cuts(bytes, migsafe::kParseChunkBytes);
+  cuts.push_back(bytes.size());
+  std::atomic<size_t> next{0}, stmts{0};
+  auto work = [&] {
+    for (size_t k; (k = next++) < cuts.size();) {
+      size_t begin = k == 0 ? 0 : cuts[k - 1];
+      stmts += parse_piece(bytes.substr(begin, cuts[k] - begin).c_str());
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min<size_t>(jobs, cuts.size()); ++t) helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers) t.join();
   return stmts;
 }
 
@@ -53,7 +77,7 @@ int main(int argc, char** argv) {
   auto work = [&] {
     // No pg_query_exit() here: libpg_query frees a thread's memory context when the thread
     // exits, and calling it as well frees it twice (libpg_query 15-4.0).
-    for (size_t i; (i = next++) < files.size();) statements += parse_one(files[i]);
+    for (size_t i; (i = next++) < files.size();) statements += parse_one(files[i], jobs);
   };
   std::vector<std::thread> threads;
   for (unsigned t = 0; t < jobs; ++t) threads.emplace_back(work);

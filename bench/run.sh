@@ -85,7 +85,7 @@ row lintn "migsafe check --format json" "${#sqls[@]}" "$mb" build/migsafe check 
 if [[ -f "$big" ]]; then
   bmb=$(size_mb "$big")
   echo "-- the large file alone ($bmb MB)"
-  row bigfloor "parse-only floor" 1 "$bmb" build/parse-floor -j 1 "$big"
+  row bigfloor "parse-only floor (-j $cores)" 1 "$bmb" build/parse-floor -j "$cores" "$big"
   row biglint "migsafe check --format json" 1 "$bmb" build/migsafe check --format json "$big"
   [[ -n "$squawk" ]] && row bigsquawk "squawk --reporter json" 1 "$bmb" "$squawk" --reporter json "$big"
 fi

@@ -104,6 +104,12 @@ TEST(ParseChunks, AFileAboveTheThresholdIsChunkedWithTheSameResult) {
   ParsedFile chunked = parse_sql(sql);  // the default: chunked above kParseChunkBytes
   EXPECT_GT(chunked.trees.size(), 2u);  // several libpg_query parses, not one
   EXPECT_EQ(describe(chunked), describe(whole));
+  // The chunks parsed on several threads: the same statements, in the same order.
+  for (unsigned threads : {2u, 5u}) {
+    ParsedFile parallel = parse_sql(sql, kParseChunkBytes, threads);
+    EXPECT_EQ(parallel.trees.size(), chunked.trees.size()) << threads;
+    EXPECT_EQ(describe(parallel), describe(whole)) << threads;
+  }
   FileResult a = lint_with(sql, whole);
   LintPlan plan(fixture_settings(sql), RuleSelection{});
   FileResult b = lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
@@ -180,6 +186,7 @@ TEST(ParseChunks, LexicalCutsAreTakenOnValidSqlAndGiveTheWholeParse) {
     EXPECT_TRUE(parse_detail::parse_at_cuts(tricky, 0, cuts, direct)) << chunk;
     EXPECT_EQ(direct.trees.size(), cuts.size() + 1);
     EXPECT_EQ(describe(parse_sql(tricky, chunk)), describe(whole)) << chunk;
+    EXPECT_EQ(describe(parse_sql(tricky, chunk, 3)), describe(whole)) << chunk;
   }
   // On the fixtures (chunks of one statement each), the cuts hold except where a statement
   // has ';' inside it (BEGIN ATOMIC bodies, rule actions) or the fixture has a syntax error.
@@ -214,8 +221,10 @@ TEST(ParseChunks, ACutInsideAStatementOrAfterACommentedSemicolonIsRefused) {
   // Only comments before the cut: no statement ends there.
   EXPECT_TRUE(refused("/* a */ ;\nSELECT 1;", ";"));
   for (size_t chunk : {size_t{1}, size_t{8}}) {
-    EXPECT_EQ(describe(parse_sql(atomic, chunk)), describe(parse_sql(atomic, 0)));
-    EXPECT_EQ(describe(parse_sql(rule, chunk)), describe(parse_sql(rule, 0)));
+    for (unsigned threads : {1u, 3u}) {
+      EXPECT_EQ(describe(parse_sql(atomic, chunk, threads)), describe(parse_sql(atomic, 0)));
+      EXPECT_EQ(describe(parse_sql(rule, chunk, threads)), describe(parse_sql(rule, 0)));
+    }
   }
 }
 

@@ -4,11 +4,16 @@
 #include <pg_query.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <string_view>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 #include "core/nesting.hpp"
@@ -318,27 +323,67 @@ std::vector<size_t> parse_detail::lexical_cuts(std::string_view text, size_t chu
   return cuts;
 }
 
+namespace {
+
+// Parses chunk `k` of `text` (as cut at `cuts`) into `out`; false when it does not parse or
+// does not end a statement at its cut.
+bool parse_chunk(std::string_view text, size_t base, const std::vector<size_t>& cuts, size_t k,
+                 ParsedFile& out) {
+  size_t begin = k == 0 ? 0 : cuts[k - 1];
+  size_t end = k < cuts.size() ? cuts[k] : text.size();
+  std::string chunk(text.substr(begin, end - begin));
+  if (!parse_piece(chunk, base + begin, out, nullptr, nullptr)) return false;
+  if (k == cuts.size()) return true;
+  // The parser must have taken the chunk's last ';' as the end of its last statement: then a
+  // whole-text parse reads the same tokens in the same states up to it and ends a statement
+  // there too. A ';' the cut misread (in a comment, or inside a BEGIN ATOMIC body or a rule's
+  // action list, whose chunk then fails to parse) is refused.
+  const PgQuery__ParseResult& tree = *out.trees.back();
+  if (tree.n_stmts == 0) return false;
+  const PgQuery__RawStmt& last = *tree.stmts[tree.n_stmts - 1];
+  return last.stmt_location >= 0 && last.stmt_len > 0 &&
+         static_cast<size_t>(last.stmt_location) + static_cast<size_t>(last.stmt_len) + 1 ==
+             chunk.size();
+}
+
+}  // namespace
+
 bool parse_detail::parse_at_cuts(std::string_view text, size_t base,
-                                 const std::vector<size_t>& cuts, ParsedFile& out) {
-  size_t begin = 0;
-  for (size_t k = 0; k <= cuts.size(); ++k) {
-    size_t end = k < cuts.size() ? cuts[k] : text.size();
-    std::string chunk(text.substr(begin, end - begin));
-    if (!parse_piece(chunk, base + begin, out, nullptr, nullptr)) return false;
-    if (k < cuts.size()) {
-      // The parser must have taken the chunk's last ';' as the end of its last statement: then
-      // a whole-text parse reads the same tokens in the same states up to it and ends a
-      // statement there too. A ';' the cut misread (in a comment, or inside a BEGIN ATOMIC
-      // body or a rule's action list, whose chunk then fails to parse) is refused.
-      const PgQuery__ParseResult& tree = *out.trees.back();
-      if (tree.n_stmts == 0) return false;
-      const PgQuery__RawStmt& last = *tree.stmts[tree.n_stmts - 1];
-      if (last.stmt_location < 0 || last.stmt_len <= 0 ||
-          static_cast<size_t>(last.stmt_location) + static_cast<size_t>(last.stmt_len) + 1 !=
-              chunk.size())
-        return false;
+                                 const std::vector<size_t>& cuts, ParsedFile& out,
+                                 unsigned threads) {
+  size_t n = cuts.size() + 1;
+  std::vector<ParsedFile> parts(n);
+  std::atomic<size_t> next{0};
+  std::atomic<bool> refused{false};
+  std::mutex mu;
+  std::exception_ptr error;
+  auto work = [&] {
+    try {
+      for (size_t k; !refused && (k = next++) < n;)
+        if (!parse_chunk(text, base, cuts, k, parts[k])) refused = true;
+    } catch (...) {
+      std::lock_guard lock(mu);
+      if (!error) error = std::current_exception();
+      refused = true;
     }
-    begin = end;
+  };
+  // Chunks are independent: helper threads parse them too, each into its own part (every
+  // thread has its own libpg_query memory, released when the thread ends).
+  std::vector<std::thread> helpers;
+  for (size_t t = 1; t < std::min<size_t>(threads, n); ++t) {
+    try {
+      helpers.emplace_back(work);
+    } catch (const std::system_error&) {
+      break;  // no more threads: the ones running share the chunks
+    }
+  }
+  work();
+  for (std::thread& t : helpers) t.join();
+  if (error) std::rethrow_exception(error);
+  if (refused) return false;
+  for (ParsedFile& part : parts) {
+    for (ParseTree& tree : part.trees) out.trees.push_back(std::move(tree));
+    out.statements.insert(out.statements.end(), part.statements.begin(), part.statements.end());
   }
   return true;
 }
@@ -379,7 +424,7 @@ std::vector<Span> meta_command_lines(std::string_view text) {
 }
 
 ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = kParseChunkBytes,
-                      bool psql = true) {
+                      bool psql = true, unsigned threads = 1) {
   ParsedFile out;
   // libpg_query reads a C string: a NUL byte would silently end the input. Report the first
   // one and parse a copy with NULs blanked so every later statement is still linted. psql
@@ -408,8 +453,8 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
     // Cut where a lexical scan finds a ';' (no scanner run over the whole file: that costs as
     // much as the parse itself), checked by the parse; when a cut is refused or a chunk does
     // not parse, the scanner decides every cut and the chunks recover from syntax errors.
-    chunked =
-        parse_detail::parse_at_cuts(text, base, parse_detail::lexical_cuts(text, chunk_bytes), out);
+    chunked = parse_detail::parse_at_cuts(text, base, parse_detail::lexical_cuts(text, chunk_bytes),
+                                          out, threads);
     if (!chunked) {
       out = ParsedFile{};
       chunked = parse_chunked(text, base, chunk_bytes, out);
@@ -442,17 +487,18 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
 
 }  // namespace
 
-ParsedFile parse_file(const SourceFile& file) {
+ParsedFile parse_file(const SourceFile& file, unsigned threads) {
   size_t bom = file.bom_length();
-  return parse_text(std::string_view(file.bytes()).substr(bom), bom);
+  return parse_text(std::string_view(file.bytes()).substr(bom), bom, kParseChunkBytes,
+                    /*psql=*/true, threads);
 }
 
 ParsedFile parse_sql(const std::string& sql) {
   return parse_text(sql, 0);
 }
 
-ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes) {
-  return parse_text(sql, 0, chunk_bytes);
+ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes, unsigned threads) {
+  return parse_text(sql, 0, chunk_bytes, /*psql=*/true, threads);
 }
 
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding) {

@@ -89,13 +89,15 @@ struct ParsedFile {
 // (1.32 s, 324 MB; 256 KB: 1.01 s, 307 MB; 64 KB: 1.01 s, 320 MB).
 inline constexpr size_t kParseChunkBytes = size_t{256} << 10;
 
-// Parse the whole file; never throws on bad SQL.
-ParsedFile parse_file(const SourceFile& file);
+// Parse the whole file; never throws on bad SQL. A file parsed in chunks has them parsed on up
+// to `threads` threads (the calling one and helpers it starts).
+ParsedFile parse_file(const SourceFile& file, unsigned threads = 1);
 
 // Parse one SQL string (for tests and tools); offsets are relative to `sql`.
 ParsedFile parse_sql(const std::string& sql);
-// The same, in chunks of about `chunk_bytes` (0: in one piece); for tests of the chunking.
-ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes);
+// The same, in chunks of about `chunk_bytes` (0: in one piece) parsed on up to `threads`
+// threads; for tests of the chunking.
+ParsedFile parse_sql(const std::string& sql, size_t chunk_bytes, unsigned threads = 1);
 
 // Parse embedded SQL: statement spans and syntax error positions are file offsets.
 ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);
@@ -122,11 +124,12 @@ size_t skip_literal_at(std::string_view text, size_t pos);
 // How a large file is cut into chunks (exposed for tests). `lexical_cuts`: offsets just past a
 // ';' outside comments, strings, quoted identifiers and dollar quotes that ends a statement
 // (not an empty one), each at least `chunk_bytes` after the previous cut (none at the end). A
-// lexical guess: `parse_at_cuts` parses the chunks (appending to `out`) and returns false when a
-// chunk does not parse or its parse did not end a statement at the chunk's final ';'.
+// lexical guess: `parse_at_cuts` parses the chunks (on up to `threads` threads, appending to
+// `out` in order) and returns false when a chunk does not parse or its parse did not end a
+// statement at the chunk's final ';'.
 std::vector<size_t> lexical_cuts(std::string_view text, size_t chunk_bytes);
 bool parse_at_cuts(std::string_view text, size_t base, const std::vector<size_t>& cuts,
-                   ParsedFile& out);
+                   ParsedFile& out, unsigned threads = 1);
 }  // namespace parse_detail
 // Inline for the common case (no literal starts here): the scans call it for every byte.
 inline size_t skip_literal(std::string_view text, size_t pos) {

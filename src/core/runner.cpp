@@ -72,7 +72,7 @@ struct Overlay {
   std::string text;
 };
 
-Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay) {
+Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay, unsigned jobs) {
   Prepared p;
   std::string bytes, error;
   if (overlay && pf.path == overlay->path) {
@@ -87,7 +87,7 @@ Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay) 
               ? std::make_shared<const SourceFile>(pf.shown, std::move(*p.source.rewritten))
               : p.shown;
   p.source.rewritten.reset();
-  p.parsed = parse_file(*p.run);
+  p.parsed = parse_file(*p.run, jobs);  // a large file's chunks on `jobs` threads
   p.bodies = parse_bodies(*p.run, p.parsed);
   if (pf.transactions == TransactionRule::FlywayAuto)
     p.non_transactional = has_non_transactional_statement(*p.run, p.parsed, pg_version);
@@ -105,7 +105,8 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
     return file_plans[files[i].input].plan->settings().pg_version;
   };
   if (jobs <= 1 || files.size() <= 1) {
-    for (size_t i = 0; i < files.size(); ++i) next(i, prepare(files[i], pg_version(i), overlay));
+    for (size_t i = 0; i < files.size(); ++i)
+      next(i, prepare(files[i], pg_version(i), overlay, jobs));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -122,7 +123,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed >= files.size()) return;
         i = claimed++;
       }
-      Prepared p = prepare(files[i], pg_version(i), overlay);
+      Prepared p = prepare(files[i], pg_version(i), overlay, jobs);
       {
         std::lock_guard lock(mu);
         slots[i] = std::move(p);
@@ -144,7 +145,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed < files.size() && claimed < consumed + window) {
           size_t j = claimed++;
           lock.unlock();
-          Prepared q = prepare(files[j], pg_version(j), overlay);
+          Prepared q = prepare(files[j], pg_version(j), overlay, jobs);
           lock.lock();
           slots[j] = std::move(q);
           continue;
