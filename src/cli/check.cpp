@@ -62,8 +62,8 @@ Command add_check_command(CLI::App& app) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->capture_default_str();
   cmd->add_option("-j,--jobs", options->jobs,
-                  "Threads: files are parsed in parallel, the schema replay and rules run in order "
-                  "(default: one per core)")
+                  "Threads: files (and a large file's 256 KB chunks) are parsed in parallel, the "
+                  "schema replay and rules run in order (default: one per core)")
       ->check(CLI::Range(1u, 1024u));
   cmd->add_option("--stdin-filename", options->stdin_filename,
                   "Path to show for stdin (-); also where its config is looked up");
