@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include <filesystem>
+#include <thread>
 
 #include "core/linter.hpp"
 #include "core/tokens.hpp"
@@ -115,6 +116,26 @@ TEST(ParseChunks, AFileAboveTheThresholdIsChunkedWithTheSameResult) {
   FileResult b = lint_source(std::make_shared<const SourceFile>("test.sql", sql), plan);
   EXPECT_GT(a.findings.size(), 100u);
   EXPECT_EQ(describe(b), describe(a));
+}
+
+// Every thread of a run may be preparing a large file at once: their helper threads share one
+// budget of `threads - 1`, instead of each starting `threads - 1` of its own.
+TEST(ParseChunks, HelperThreadsComeFromOneBudgetForAllCallers) {
+  std::string sql;
+  for (int i = 0; sql.size() < 6 * kParseChunkBytes; ++i)
+    sql += "CREATE TABLE t" + std::to_string(i) + " (id int, note text);\nINSERT INTO t" +
+           std::to_string(i) + " VALUES (1, 'a;b'), (2, $$c;d$$); -- e;\n";
+  const std::vector<std::string> whole = describe(parse_sql(sql, 0));
+  parse_detail::peak_helper_threads(/*reset=*/true);
+  std::vector<std::vector<std::string>> got(4);
+  std::vector<std::thread> callers;
+  for (size_t i = 0; i < got.size(); ++i)
+    callers.emplace_back([&, i] { got[i] = describe(parse_sql(sql, kParseChunkBytes, 3)); });
+  for (std::thread& t : callers) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, whole);
+  unsigned peak = parse_detail::peak_helper_threads();
+  EXPECT_GE(peak, 1u);  // helpers were used
+  EXPECT_LE(peak, 2u);  // but never more than the budget, whatever the number of callers
 }
 
 // The runner parses PL/pgSQL bodies on its parsing threads (parse_bodies) and hands them to the

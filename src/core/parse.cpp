@@ -346,7 +346,31 @@ bool parse_chunk(std::string_view text, size_t base, const std::vector<size_t>& 
              chunk.size();
 }
 
+// Helper threads running for parse_at_cuts, across the process, and the most seen at once.
+std::atomic<unsigned> helpers_running{0};
+std::atomic<unsigned> helpers_peak{0};
+
+// Takes one helper from the budget of `threads - 1`; false when it is used up.
+bool take_helper(unsigned threads) {
+  unsigned running = helpers_running.load();
+  do {
+    if (running + 1 >= threads) return false;
+  } while (!helpers_running.compare_exchange_weak(running, running + 1));
+  unsigned peak = helpers_peak.load();
+  while (running + 1 > peak && !helpers_peak.compare_exchange_weak(peak, running + 1)) {
+  }
+  return true;
+}
+
+void release_helper() {
+  --helpers_running;
+}
+
 }  // namespace
+
+unsigned parse_detail::peak_helper_threads(bool reset) {
+  return reset ? helpers_peak.exchange(0) : helpers_peak.load();
+}
 
 bool parse_detail::parse_at_cuts(std::string_view text, size_t base,
                                  const std::vector<size_t>& cuts, ParsedFile& out,
@@ -368,12 +392,19 @@ bool parse_detail::parse_at_cuts(std::string_view text, size_t base,
     }
   };
   // Chunks are independent: helper threads parse them too, each into its own part (every
-  // thread has its own libpg_query memory, released when the thread ends).
+  // thread has its own libpg_query memory, released when the thread ends). Helpers come from
+  // one budget for the process, `threads - 1`: the run's threads may each be preparing a large
+  // file at once, and must not start `threads` helpers each.
   std::vector<std::thread> helpers;
   for (size_t t = 1; t < std::min<size_t>(threads, n); ++t) {
+    if (!take_helper(threads)) break;
     try {
-      helpers.emplace_back(work);
+      helpers.emplace_back([&] {
+        work();
+        release_helper();
+      });
     } catch (const std::system_error&) {
+      release_helper();
       break;  // no more threads: the ones running share the chunks
     }
   }

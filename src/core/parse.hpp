@@ -130,6 +130,9 @@ size_t skip_literal_at(std::string_view text, size_t pos);
 std::vector<size_t> lexical_cuts(std::string_view text, size_t chunk_bytes);
 bool parse_at_cuts(std::string_view text, size_t base, const std::vector<size_t>& cuts,
                    ParsedFile& out, unsigned threads = 1);
+// The most helper threads parse_at_cuts had running at once in this process (all callers
+// together stay within `threads - 1`); `reset` starts the count again. For tests.
+unsigned peak_helper_threads(bool reset = false);
 }  // namespace parse_detail
 // Inline for the common case (no literal starts here): the scans call it for every byte.
 inline size_t skip_literal(std::string_view text, size_t pos) {
