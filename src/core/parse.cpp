@@ -31,7 +31,7 @@ void ParseResultDeleter::operator()(PgQuery__ParseResult* r) const {
 size_t skip_space_and_comments(std::string_view text, size_t pos) {
   while (pos < text.size()) {
     char c = text[pos];
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    if (is_sql_space(c)) {
       ++pos;
     } else if (c == '-' && pos + 1 < text.size() && text[pos + 1] == '-') {
       size_t nl = text.find('\n', pos);
@@ -125,9 +125,7 @@ Span statement_span(std::string_view text, size_t loc, size_t len, size_t base) 
     size_t last = last_token_end(text.substr(begin, end - begin));
     end = begin + last;
   }
-  while (end > begin &&
-         std::string_view(" \t\r\n\f\v").find(text[end - 1]) != std::string_view::npos)
-    --end;
+  while (end > begin && is_sql_space(text[end - 1])) --end;
   if (end < text.size() && text[end] == ';') ++end;
   return Span{base + begin, base + end};
 }
@@ -315,8 +313,7 @@ std::vector<size_t> parse_detail::lexical_cuts(std::string_view text, size_t chu
       if (c != '-' && c != '/') statement = true;  // a string or quoted identifier, not a comment
       i = past;
     } else {
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v')
-        statement = true;
+      if (!is_sql_space(c)) statement = true;
       ++i;
     }
   }
@@ -447,7 +444,7 @@ std::vector<Span> meta_command_lines(std::string_view text) {
       at_start = true;
       ++i;
     } else {
-      if (!std::isspace(static_cast<unsigned char>(c))) at_start = false;
+      if (!is_sql_space(c)) at_start = false;
       ++i;
     }
   }
@@ -469,7 +466,7 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
     std::replace(blanked.begin(), blanked.end(), '\0', ' ');
     for (const Span& m : meta) {
       size_t word = m.begin + 1;
-      while (word < m.end && !std::isspace(static_cast<unsigned char>(text[word]))) ++word;
+      while (word < m.end && !is_sql_space(text[word])) ++word;
       meta_commands.push_back(MetaCommand{Span{base + m.begin, base + m.end},
                                           std::string(text.substr(m.begin, word - m.begin))});
       std::fill(blanked.begin() + static_cast<long>(m.begin),

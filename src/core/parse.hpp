@@ -111,6 +111,12 @@ inline bool is_identifier_byte(char ch) {
          c == '$' || c >= 0x80;
 }
 
+// A byte PostgreSQL's scanner reads as whitespace (space, tab, newline, carriage return, form
+// feed, vertical tab). No locale lookup, like is_identifier_byte.
+inline bool is_sql_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 // Skip whitespace and SQL comments (-- and nested /* */) starting at `pos`.
 size_t skip_space_and_comments(std::string_view text, size_t pos);
 
