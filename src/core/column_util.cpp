@@ -128,21 +128,32 @@ const std::optional<ColumnUse>& column_use(const PgQuery__ColumnDef& def, Check&
   return c.memo<std::optional<ColumnUse>>(&def, [&] { return find_column_use(def, c); });
 }
 
-Span type_span(Check& c, const PgQuery__TypeName& t) {
-  const Tokens& tk = c.tokens();
-  auto first = tk.first_at(c.statement().at(t.location));
-  if (!first) return c.statement_span();
+namespace column_detail {
+
+std::optional<Span> type_span_from(const Tokens& tk, size_t at, bool cut) {
+  auto first = tk.first_at(at);
+  if (!first) return std::nullopt;
   const auto& all = tk.all();
-  auto word = [&](size_t k) { return k < all.size() ? lower(tk.text_of(all[k])) : std::string(); };
+  // After a cut, the last token may be cut short too: only the ones before it are read, and a
+  // look at it (or past it) means the window was too short to tell.
+  size_t usable = cut && !all.empty() ? all.size() - 1 : all.size();
+  bool too_short = false;
+  auto has = [&](size_t k) {
+    if (k < usable) return true;
+    if (cut) too_short = true;
+    return false;
+  };
+  auto word = [&](size_t k) { return has(k) ? lower(tk.text_of(all[k])) : std::string(); };
   size_t k = *first;
+  if (!has(k)) return std::nullopt;
   // schema.name
-  while (k + 2 < all.size() && tk.text_of(all[k + 1]) == ".") k += 2;
+  while (has(k + 2) && tk.text_of(all[k + 1]) == ".") k += 2;
   std::string w = word(k);
   if ((w == "character" || w == "char" || w == "bit") && word(k + 1) == "varying") ++k;
   if (w == "double" && word(k + 1) == "precision") ++k;
   if (word(k + 1) == "(") {
     int depth = 0;
-    for (size_t j = k + 1; j < all.size(); ++j) {
+    for (size_t j = k + 1; has(j); ++j) {  // an unclosed '(' runs into the cut: too short
       std::string_view x = tk.text_of(all[j]);
       if (x == "(") ++depth;
       if (x == ")" && --depth == 0) {
@@ -154,7 +165,35 @@ Span type_span(Check& c, const PgQuery__TypeName& t) {
   std::string next = word(k + 1);
   if ((next == "with" || next == "without") && word(k + 2) == "time" && word(k + 3) == "zone")
     k += 3;
+  if (too_short) return std::nullopt;
   return Span{all[*first].begin, all[k].end};
+}
+
+std::optional<Span> type_span_window(const SourceFile& file, const Statement& stmt,
+                                     const PgQuery__TypeName& t, size_t window) {
+  if (stmt.embedding || t.location < 0) return std::nullopt;
+  size_t at = stmt.at(t.location);
+  if (at < stmt.span.begin || at >= stmt.span.end) return std::nullopt;
+  size_t end = std::min(stmt.span.end, at + window);
+  Tokens tk(file.text(Span{at, end}), at);
+  // The type's location starts a token, outside any string or comment: the scan of the text
+  // from there reads the same tokens as the statement's scan, up to the cut.
+  if (!tk.ok() || tk.all().empty() || tk.all().front().begin != at) return std::nullopt;
+  return type_span_from(tk, at, end < stmt.span.end);
+}
+
+}  // namespace column_detail
+
+Span type_span(Check& c, const PgQuery__TypeName& t) {
+  // A type is a few tokens: scanning a few dozen bytes from it costs a fraction of scanning the
+  // whole statement (a CREATE TABLE of many columns). A window too short to settle the span is
+  // widened; the statement's tokens decide what no window does.
+  return c.memo<Span>(&t, [&] {
+    for (size_t window = 32; window <= 512; window *= 4)
+      if (auto s = column_detail::type_span_window(c.file(), c.statement(), t, window)) return *s;
+    auto s = column_detail::type_span_from(c.tokens(), c.statement().at(t.location), false);
+    return s ? *s : c.statement_span();
+  });
 }
 
 bool is_key_column(const ColumnUse& u, Check& c) {

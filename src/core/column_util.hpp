@@ -39,6 +39,17 @@ const std::optional<ColumnUse>& column_use(const PgQuery__ColumnDef& def, Check&
 // (`character varying(20)`, `timestamp(3) without time zone`), without array brackets.
 Span type_span(Check& c, const PgQuery__TypeName& t);
 
+namespace column_detail {
+// type_span's parts (exposed for tests). The span of the type whose first token starts at file
+// offset `at`, read from `tk`; with `cut`, the text `tk` scanned was cut short after the type,
+// and nullopt means the tokens before the cut did not settle the span.
+std::optional<Span> type_span_from(const Tokens& tk, size_t at, bool cut);
+// The same from a scan of at most `window` bytes of the statement from the type's location;
+// nullopt when that does not settle it (and for embedded SQL, which scans through a map).
+std::optional<Span> type_span_window(const SourceFile& file, const Statement& stmt,
+                                     const PgQuery__TypeName& t, size_t window);
+}  // namespace column_detail
+
 // A key column: a primary key, identity or serial column, a foreign key column (inline, in the
 // same CREATE TABLE, or known to the catalog), or one named `id` / `..._id` / `...Id`.
 bool is_key_column(const ColumnUse& u, Check& c);
