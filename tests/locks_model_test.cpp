@@ -2,7 +2,10 @@
 // statements it does not know), and the held-lock facts rules build on.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "core/parse.hpp"
+#include "helpers.hpp"
 #include "model/context.hpp"
 #include "model/locks.hpp"
 #include "model/timeline.hpp"
@@ -95,6 +98,37 @@ TEST(LockModelNoTransactionBlock, StatementsPostgresRefusesInsideOne) {
   for (const char* sql : {"ANALYZE t;", "CLUSTER t USING t_pkey;", "DISCARD PLANS;",
                           "REINDEX TABLE t;", "CREATE INDEX i ON t (c);"})
     EXPECT_FALSE(predict_last(sql).no_transaction_block) << sql;
+}
+
+// Flyway's check for a statement that must run outside a transaction skips predicting the kinds
+// never_refuses_transaction_block lists: none of them may ever be predicted to refuse one.
+TEST(LockModelNoTransactionBlock, TheKindsThatAreNotPredictedForItNeverRefuseOne) {
+  namespace fs = std::filesystem;
+  size_t refusing = 0, skipped = 0;
+  auto check = [&](const std::string& sql, int pg) {
+    SourceFile file("test.sql", sql);
+    ParsedFile parsed = parse_file(file);
+    LintSettings settings;
+    settings.pg_version = pg;
+    FileContext ctx(file, settings);
+    for (const Statement& stmt : parsed.statements) {
+      Effect e = predict(stmt, ctx);
+      ctx.advance(stmt, [&]() -> const Effect& { return e; });
+      bool never = never_refuses_transaction_block(stmt);
+      skipped += never;
+      if (!e.no_transaction_block) continue;
+      ++refusing;
+      EXPECT_FALSE(never) << "PostgreSQL " << pg << ": " << file.text(stmt.span);
+    }
+  };
+  for (const auto& dir : fs::directory_iterator(fs::path(source_dir()) / "fixtures"))
+    for (const auto& f : fs::directory_iterator(dir.path()))
+      if (f.path().extension() == ".sql")
+        for (int pg : {11, 14, 17}) check(read_text(f.path().string()), pg);
+  check("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY; ALTER TYPE e ADD VALUE 'x';", 11);
+  check("ALTER TABLE p DETACH PARTITION p1 CONCURRENTLY; REINDEX TABLE CONCURRENTLY t;", 17);
+  EXPECT_GT(refusing, 100u);
+  EXPECT_GT(skipped, 1000u);
 }
 
 TEST(LockModelHeld, LocksAreHeldUntilTheTransactionEnds) {

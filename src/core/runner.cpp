@@ -55,14 +55,18 @@ struct Prepared {
 };
 
 // Whether any statement is one PostgreSQL refuses inside a transaction block (the lock model
-// says so): Flyway then runs the whole migration without a transaction.
+// says so): Flyway then runs the whole migration without a transaction. The kinds that never
+// refuse are not predicted: a seed file's INSERTs, whose VALUES the prediction walks, are most
+// of what a Flyway history holds.
 bool has_non_transactional_statement(const SourceFile& file, const ParsedFile& parsed,
                                      int pg_version) {
   LintSettings plain;
   plain.pg_version = pg_version;
   FileContext scratch(file, plain);
   for (const Statement& stmt : parsed.statements)
-    if (stmt.node && predict(stmt, scratch).no_transaction_block) return true;
+    if (stmt.node && !never_refuses_transaction_block(stmt) &&
+        predict(stmt, scratch).no_transaction_block)
+      return true;
   return false;
 }
 

@@ -2137,6 +2137,21 @@ Effect predict(const Statement& stmt, const FileContext& ctx) {
   return e;
 }
 
+bool never_refuses_transaction_block(const Statement& stmt) {
+  // None of these reaches a path of predict_message that sets no_transaction_block (ALTER TABLE
+  // ... DETACH PARTITION CONCURRENTLY, the index, drop, reindex, vacuum, cluster and enum
+  // statements, refuses_transaction_block's list); tests/locks_model_test.cpp holds every
+  // fixture statement to that.
+  const ProtobufCMessage* m = stmt.node ? unwrap(stmt.node) : nullptr;
+  return as<PgQuery__InsertStmt>(m) || as<PgQuery__UpdateStmt>(m) || as<PgQuery__DeleteStmt>(m) ||
+         as<PgQuery__MergeStmt>(m) || as<PgQuery__SelectStmt>(m) || as<PgQuery__CreateStmt>(m) ||
+         as<PgQuery__CreateTableAsStmt>(m) || as<PgQuery__ViewStmt>(m) ||
+         as<PgQuery__CommentStmt>(m) || as<PgQuery__CreateFunctionStmt>(m) ||
+         as<PgQuery__CreateTrigStmt>(m) || as<PgQuery__CreateSeqStmt>(m) ||
+         as<PgQuery__AlterSeqStmt>(m) || as<PgQuery__TruncateStmt>(m) || as<PgQuery__CopyStmt>(m) ||
+         as<PgQuery__GrantStmt>(m) || as<PgQuery__VariableSetStmt>(m);
+}
+
 Effect predict_sql(const std::string& sql, const FileContext& ctx) {
   return predict_after({sql}, ctx);
 }

@@ -138,6 +138,11 @@ bool holds_blocking_lock_while_working(const Effect& e);
 // Predicts the effect of one statement given what the file has shown so far.
 Effect predict(const Statement& stmt, const FileContext& ctx);
 
+// True for the kinds of statement whose prediction never has `no_transaction_block`, whatever
+// they name or contain (rows, tables, views, comments, functions: the bulk of migrations): a
+// caller that wants only that flag skips predicting them. False means "predict to know".
+bool never_refuses_transaction_block(const Statement& stmt);
+
 // Predicts the effect of a statement given as SQL text in the state of `ctx`: used by help
 // texts to state what the safe alternative takes, from the model rather than from memory.
 // Unknown (known == false) when `sql` does not parse as one statement.
