@@ -105,7 +105,7 @@ ParsedFile parse_embedded(std::shared_ptr<const Embedding> embedding);
 // A byte that continues an unquoted identifier or keyword: an ASCII letter or digit, '_', '$',
 // or any byte of a multi-byte character. No locale lookup: the scans that use it read every
 // byte of every statement.
-inline bool is_identifier_byte(char ch) {
+constexpr bool is_identifier_byte(char ch) {
   unsigned char c = static_cast<unsigned char>(ch);
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
          c == '$' || c >= 0x80;
@@ -113,7 +113,7 @@ inline bool is_identifier_byte(char ch) {
 
 // A byte PostgreSQL's scanner reads as whitespace (space, tab, newline, carriage return, form
 // feed, vertical tab). No locale lookup, like is_identifier_byte.
-inline bool is_sql_space(char c) {
+constexpr bool is_sql_space(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
