@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "core/linter.hpp"
 #include "core/parse.hpp"
 #include "core/walk.hpp"
 #include "helpers.hpp"
@@ -135,6 +136,94 @@ TEST(Walk, VisitsWhatTheReferenceWalkVisitsInOrderOnEveryFixtureAndExample) {
   }
   EXPECT_GT(statements, 1000u);
   EXPECT_GT(messages, 8000u);
+}
+
+// The sets the walks filter by: the lint plan's (every kind some rule visits), the lock model's
+// reads, and a few single kinds.
+std::vector<KindSet> filter_sets() {
+  std::vector<KindSet> sets;
+  sets.push_back(LintPlan(LintSettings{}, RuleSelection{}).visited_kinds());
+  sets.push_back(KindSet{&pg_query__range_var__descriptor, &pg_query__common_table_expr__descriptor,
+                         &pg_query__locking_clause__descriptor});
+  sets.push_back(KindSet{&pg_query__a__const__descriptor});
+  sets.push_back(KindSet{&pg_query__string__descriptor});
+  sets.push_back(KindSet{&pg_query__column_def__descriptor});
+  sets.push_back(KindSet{});
+  return sets;
+}
+
+TEST(Walk, FilteredWalksMeetEveryMessageOfTheirKindsWithTheSameAncestors) {
+  std::vector<KindSet> sets = filter_sets();
+  size_t met = 0, nodes = 0;
+  for (const char* dir : {"fixtures", "examples"}) {
+    for (const auto& e : fs::recursive_directory_iterator(fs::path(test::source_dir()) / dir)) {
+      if (!e.is_regular_file() || e.path().extension() != ".sql") continue;
+      ParsedFile p = parse_sql(test::read_text(e.path().string()));
+      for (const Statement& s : p.statements) {
+        if (!s.node) continue;
+        // The kind read from a Node's oneof case is the kind of the message it holds.
+        for_each_message(s.node, [&](const ProtobufCMessage& m) {
+          walk_detail::for_each_child(&m, [&](const ProtobufCMessage* child) {
+            const auto* n = as<PgQuery__Node>(child);
+            const ProtobufCMessage* inner = n ? unwrap(n) : nullptr;
+            if (!inner) return;
+            ++nodes;
+            EXPECT_EQ(walk_detail::kind_of_node_case(n->node_case).index,
+                      message_index(inner->descriptor));
+          });
+        });
+        for (const KindSet& set : sets) {
+          using Seen = std::pair<const ProtobufCMessage*, std::vector<const ProtobufCMessage*>>;
+          std::vector<Seen> all, filtered;
+          std::vector<const ProtobufCMessage*> plain;
+          TreeWalker w;
+          auto record = [&](std::vector<Seen>& out) {
+            return [&](const ProtobufCMessage& m, std::span<const ProtobufCMessage* const> up) {
+              if (set.has(message_index(m.descriptor)))
+                out.emplace_back(&m, std::vector<const ProtobufCMessage*>(up.begin(), up.end()));
+              return true;
+            };
+          };
+          w.walk(unwrap(s.node), record(all));
+          w.walk(unwrap(s.node), record(filtered), &set);
+          for_each_message_in(unwrap(s.node), set,
+                              [&](const ProtobufCMessage& m) { plain.push_back(&m); });
+          ASSERT_EQ(filtered, all) << e.path();
+          ASSERT_EQ(plain.size(), all.size()) << e.path();
+          for (size_t i = 0; i < all.size(); ++i) ASSERT_EQ(plain[i], all[i].first) << e.path();
+          met += all.size();
+        }
+      }
+    }
+  }
+  EXPECT_GT(met, 5000u);
+  EXPECT_GT(nodes, 5000u);
+}
+
+TEST(Walk, AKindSetSkipsOnlyKindsThatCannotHoldItsMembers) {
+  KindSet reads{&pg_query__range_var__descriptor};
+  auto index = [](const ProtobufCMessageDescriptor& d) { return message_index(&d); };
+  EXPECT_TRUE(reads.has(index(pg_query__range_var__descriptor)));
+  EXPECT_FALSE(reads.has(index(pg_query__select_stmt__descriptor)));
+  // A VALUES list's constants hold only scalars; a sub-select, a list or any Node can hold a
+  // relation.
+  EXPECT_FALSE(reads.below(index(pg_query__a__const__descriptor)));
+  EXPECT_FALSE(reads.below(index(pg_query__string__descriptor)));
+  EXPECT_TRUE(reads.below(index(pg_query__select_stmt__descriptor)));
+  EXPECT_TRUE(reads.below(index(pg_query__list__descriptor)));
+  EXPECT_TRUE(reads.below(index(pg_query__node__descriptor)));
+  EXPECT_TRUE(reads.below(index(pg_query__insert_stmt__descriptor)));
+  EXPECT_TRUE(reads.below(-1));  // an unknown kind is never skipped
+  KindSet none;
+  EXPECT_FALSE(none.below(index(pg_query__select_stmt__descriptor)));
+
+  ParsedFile p = parse_sql("INSERT INTO t VALUES (1, 'a'), ((SELECT max(x) FROM u), 'b')");
+  ASSERT_EQ(p.statements.size(), 1u);
+  std::vector<std::string> found;
+  for_each_message_in(unwrap(p.statements[0].node), reads, [&](const ProtobufCMessage& m) {
+    found.emplace_back(reinterpret_cast<const PgQuery__RangeVar&>(m).relname);
+  });
+  EXPECT_EQ(found, (std::vector<std::string>{"t", "u"}));
 }
 
 TEST(Walk, SkippingAMessageSkipsItsSubtreeOnly) {

@@ -65,6 +65,10 @@ LintPlan::LintPlan(LintSettings settings, std::vector<bool> enabled)
     if (rules[r].statement) statement_hooks_.push_back(r);
     if (rules[r].finish) finish_hooks_.push_back(r);
   }
+  std::vector<int> visited;
+  for (size_t k = 0; k < dispatch_.size(); ++k)
+    if (!dispatch_[k].empty()) visited.push_back(static_cast<int>(k));
+  visited_ = KindSet(visited);
 }
 
 namespace {
@@ -286,15 +290,17 @@ class FileLinter {
         check.set_ancestors({});
         rules[r].statement(check);
       }
-      walker_.walk(unwrap(stmt.node), [&](const ProtobufCMessage& m,
-                                          std::span<const ProtobufCMessage* const> ancestors) {
-        for (const LintPlan::Entry& e : plan_.subscribers(message_index(m.descriptor))) {
-          check.set_rule(&rules[e.rule], plan_.severity(e.rule), &plan_.options(e.rule));
-          check.set_ancestors(ancestors);
-          e.sub.call(e.sub.fn, m, check);
-        }
-        return true;
-      });
+      walker_.walk(
+          unwrap(stmt.node),
+          [&](const ProtobufCMessage& m, std::span<const ProtobufCMessage* const> ancestors) {
+            for (const LintPlan::Entry& e : plan_.subscribers(message_index(m.descriptor))) {
+              check.set_rule(&rules[e.rule], plan_.severity(e.rule), &plan_.options(e.rule));
+              check.set_ancestors(ancestors);
+              e.sub.call(e.sub.fn, m, check);
+            }
+            return true;
+          },
+          &plan_.visited_kinds());
       if (stats_ && result_.findings.size() > first)
         apply_table_stats(*stats_, effect_source(),
                           std::span<Finding>(result_.findings).subspan(first));

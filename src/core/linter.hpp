@@ -53,6 +53,8 @@ class LintPlan {
   }
   const std::vector<size_t>& statement_hooks() const { return statement_hooks_; }
   const std::vector<size_t>& finish_hooks() const { return finish_hooks_; }
+  // The message kinds some enabled rule visits: the walk skips subtrees holding none.
+  const KindSet& visited_kinds() const { return visited_; }
 
  private:
   LintSettings settings_;
@@ -60,6 +62,7 @@ class LintPlan {
   std::vector<Severity> severity_;
   std::vector<RuleOptions> options_;
   std::vector<std::vector<Entry>> dispatch_;
+  KindSet visited_;
   std::vector<size_t> statement_hooks_;
   std::vector<size_t> finish_hooks_;
 };

@@ -21,6 +21,8 @@ struct Tables {
   };
   std::vector<Slot> slots = std::vector<Slot>(size_t{1} << kBits);
   walk_detail::Kind unknown;
+  // The kind of each member of Node's oneof, by its field number (the node_case value).
+  std::vector<const walk_detail::Kind*> by_node_case;
 
   static size_t hash(const ProtobufCMessageDescriptor* d) {
     return static_cast<size_t>((reinterpret_cast<uintptr_t>(d) * 0x9E3779B97F4A7C15ull) >>
@@ -52,6 +54,20 @@ struct Tables {
       while (slots[s].d) s = (s + 1) & (slots.size() - 1);
       slots[s] = Slot{order[k], &kinds[k]};
     }
+    const ProtobufCMessageDescriptor& node = pg_query__node__descriptor;
+    for (unsigned i = 0; i < node.n_fields; ++i) {
+      const ProtobufCFieldDescriptor& f = node.fields[i];
+      if (f.type != PROTOBUF_C_TYPE_MESSAGE) continue;
+      if (f.id >= by_node_case.size()) by_node_case.resize(f.id + 1, &unknown);
+      by_node_case[f.id] = &lookup(static_cast<const ProtobufCMessageDescriptor*>(f.descriptor));
+    }
+  }
+
+  const walk_detail::Kind& lookup(const ProtobufCMessageDescriptor* d) const {
+    for (size_t s = hash(d);; s = (s + 1) & (slots.size() - 1)) {
+      if (!slots[s].d) return unknown;  // an empty slot (and so nullptr) is never a kind
+      if (slots[s].d == d) return *slots[s].kind;
+    }
   }
 };
 
@@ -69,13 +85,51 @@ size_t message_kind_count() {
 namespace walk_detail {
 
 const Kind& kind_of(const ProtobufCMessageDescriptor* d) {
+  return tables().lookup(d);
+}
+
+const Kind& kind_of_node_case(uint32_t node_case) {
   const Tables& t = tables();
-  for (size_t s = Tables::hash(d);; s = (s + 1) & (t.slots.size() - 1)) {
-    if (!t.slots[s].d) return t.unknown;  // an empty slot (and so nullptr) is never a kind
-    if (t.slots[s].d == d) return *t.slots[s].kind;
-  }
+  return node_case < t.by_node_case.size() ? *t.by_node_case[node_case] : t.unknown;
 }
 
 }  // namespace walk_detail
+
+KindSet::KindSet(const std::vector<int>& kinds) : flags_(message_kind_count(), 0) {
+  for (int k : kinds)
+    if (k >= 0 && static_cast<size_t>(k) < flags_.size()) flags_[static_cast<size_t>(k)] |= kHas;
+  close();
+}
+
+KindSet::KindSet(std::initializer_list<const ProtobufCMessageDescriptor*> descriptors)
+    : flags_(message_kind_count(), 0) {
+  for (const ProtobufCMessageDescriptor* d : descriptors) {
+    int k = message_index(d);
+    if (k >= 0) flags_[static_cast<size_t>(k)] |= kHas;
+  }
+  close();
+}
+
+void KindSet::close() {
+  // A kind is below a member when it is one, or when a message-typed field of it (a Node
+  // field: any kind) can hold a kind that is. A fixed point over the descriptor graph.
+  const Tables& t = tables();
+  for (unsigned char& f : flags_)
+    if (f & kHas) f |= kBelow;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t k = 0; k < t.kinds.size(); ++k) {
+      if (flags_[k] & kBelow) continue;
+      for (const ProtobufCFieldDescriptor* f : t.children[k]) {
+        int c = t.lookup(static_cast<const ProtobufCMessageDescriptor*>(f->descriptor)).index;
+        if (c >= 0 && (flags_[static_cast<size_t>(c)] & kBelow)) {
+          flags_[k] |= kBelow;
+          changed = true;
+          break;
+        }
+      }
+    }
+  }
+}
 
 }  // namespace migsafe

@@ -406,7 +406,10 @@ struct QueryReads {
   std::vector<const PgQuery__RangeVar*> relations;
 
   explicit QueryReads(const ProtobufCMessage* m) {
-    for_each_message(m, [&](const ProtobufCMessage& x) {
+    static const KindSet kinds{&pg_query__range_var__descriptor,
+                               &pg_query__common_table_expr__descriptor,
+                               &pg_query__locking_clause__descriptor};
+    for_each_message_in(m, kinds, [&](const ProtobufCMessage& x) {
       if (const auto* rv = as<PgQuery__RangeVar>(&x)) {
         relations.push_back(rv);
       } else if (const auto* cte = as<PgQuery__CommonTableExpr>(&x)) {
