@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/check.hpp"
+#include "core/names.hpp"
 
 namespace migsafe {
 namespace {
@@ -23,26 +24,6 @@ const RuleMeta kMeta{
         "second CREATE fails, or a reference finds the wrong object).",
     .instead = "Choose names of at most 63 bytes (abbreviate, or drop redundant parts).",
 };
-
-// A cheap test before scanning: does the text hold a run of identifier bytes, or a quoted
-// stretch, longer than the limit?
-bool may_hold_long_identifier(std::string_view text) {
-  size_t run = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    unsigned char ch = static_cast<unsigned char>(text[i]);
-    if (ch == '"') {
-      size_t close = text.find('"', i + 1);
-      if (close == std::string_view::npos) return false;
-      if (close - i - 1 > kMaxIdentifierBytes) return true;
-      i = close;
-      run = 0;
-      continue;
-    }
-    run = is_identifier_byte(text[i]) ? run + 1 : 0;
-    if (run > kMaxIdentifierBytes) return true;
-  }
-  return false;
-}
 
 // The identifier as PostgreSQL reads it: quotes removed ("" -> "), unquoted ASCII folded.
 std::string identifier_value(std::string_view raw, bool* quoted) {
@@ -76,7 +57,7 @@ std::string quoted_form(std::string_view value) {
 }
 
 void statement(Check& c) {
-  if (!may_hold_long_identifier(c.statement_text())) return;
+  if (!may_hold_long_identifier(c.statement_text(), kMaxIdentifierBytes)) return;
   const Tokens& tk = c.tokens();
   std::set<std::string> seen;
   for (const Token& t : tk.all()) {

@@ -2,6 +2,7 @@
 #include "core/names.hpp"
 
 #include "core/node_util.hpp"
+#include "core/parse.hpp"
 
 namespace migsafe {
 
@@ -58,6 +59,39 @@ QualifiedName resolve_object(const PgQuery__Node* object, std::string_view defau
       return QualifiedName{"", std::string(string_value(object))};
     default:
       return {};
+  }
+}
+
+namespace {
+
+// Whether `s` (no '"' in it) holds a run of more than `limit` identifier bytes. A run that long
+// starting at or after `i` covers byte i + limit: when the last byte before it that breaks runs
+// is at b, no such run starts before b + 1, so the search goes on from there.
+bool has_long_run(std::string_view s, size_t limit) {
+  const size_t n = s.size();
+  for (size_t i = 0; i + limit < n;) {
+    size_t j = i + limit + 1;  // [i, j) must be identifier bytes
+    while (j > i && is_identifier_byte(s[j - 1])) --j;
+    if (j == i) return true;
+    i = j;  // s[j - 1] breaks runs
+  }
+  return false;
+}
+
+}  // namespace
+
+bool may_hold_long_identifier(std::string_view text, size_t limit) {
+  for (size_t i = 0;;) {
+    size_t quote = text.find('"', i);
+    if (has_long_run(text.substr(i, (quote == std::string_view::npos ? text.size() : quote) - i),
+                     limit))
+      return true;
+    if (quote == std::string_view::npos) return false;
+    size_t close = text.find('"', quote + 1);
+    while (close != std::string_view::npos && close + 1 < text.size() && text[close + 1] == '"')
+      close = text.find('"', close + 2);  // "" stands for a quote inside the name
+    if (close == std::string_view::npos || close - quote - 1 > limit) return true;
+    i = close + 1;
   }
 }
 

@@ -25,6 +25,13 @@ struct QualifiedName {
 // Quotes an identifier when PostgreSQL would need quotes to read it back unchanged.
 std::string quote_ident(std::string_view ident);
 
+// A cheap test before scanning a statement's tokens for identifiers longer than `limit` bytes:
+// false only when the text holds no run of more than `limit` identifier bytes (is_identifier_byte)
+// and no "..." stretch (with "" inside it) of more than `limit` bytes inside. An unclosed '"'
+// answers true (the scanner decides). It looks at about one byte in `limit` of ordinary SQL: a
+// statement of a seed file is megabytes of short values.
+bool may_hold_long_identifier(std::string_view text, size_t limit);
+
 QualifiedName resolve(const PgQuery__RangeVar* rv, std::string_view default_schema);
 // A qualified name given as a list of String nodes (DROP INDEX a.b, ALTER TYPE x ...).
 QualifiedName resolve_list(PgQuery__Node* const* items, size_t n, std::string_view default_schema);
