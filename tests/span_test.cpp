@@ -24,6 +24,19 @@ TEST(Positions, MultiByteCharactersCountAsOneColumn) {
   EXPECT_EQ(pos_of(f, "SELECT 2").column, 1u);
 }
 
+TEST(Positions, EveryOffsetIsOnTheLineCountedByHand) {
+  // Newlines at the start, the end, in a row and far apart.
+  std::string text = "\n\nab\ncd\n\n" + std::string(300, 'x') + "\ny\n";
+  SourceFile f("t.sql", text);
+  uint32_t line = 1;
+  for (size_t i = 0; i <= text.size(); ++i) {
+    EXPECT_EQ(f.position(i).line, line) << i;
+    if (i < text.size() && text[i] == '\n') ++line;
+  }
+  EXPECT_EQ(SourceFile("t.sql", "").position(0).line, 1u);
+  EXPECT_EQ(SourceFile("t.sql", "no newline").position(10).line, 1u);
+}
+
 TEST(Positions, TabIsOneColumn) {
   SourceFile f("x.sql", "\t\tCREATE INDEX i ON t (a);");
   EXPECT_EQ(pos_of(f, "CREATE").column, 3u);
