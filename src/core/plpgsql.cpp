@@ -122,7 +122,9 @@ bool constant_strings(const PgQuery__Node* n, std::vector<const PgQuery__AConst*
   return false;
 }
 
-class Extractor {
+using plpgsql_detail::StatementKind;
+
+class Extractor : public plpgsql_detail::BodySink {
  public:
   Extractor(std::string_view body, const TextMap& map, RoutineBody& out)
       : body_(body), map_(map), out_(out) {
@@ -131,44 +133,28 @@ class Extractor {
       if (body[i] == '\n') lines_.push_back(i + 1);
   }
 
-  void visit(const Json& j) {
-    if (j.is_array()) {
-      for (const Json& x : j) visit(x);
-      return;
+  // The statements of the body, in order, as the SAX reader below meets them.
+  void add(StatementKind kind, int lineno, const std::string& query) override {
+    switch (kind) {
+      case StatementKind::ExecSql:
+      case StatementKind::Call:  // CALL and DO
+        statement(lineno, query);
+        break;
+      case StatementKind::Perform:
+        perform(lineno, query);
+        break;
+      case StatementKind::DynExecute:
+        dynexecute(lineno, query);
+        break;
     }
-    if (!j.is_object()) return;
-    for (const auto& [key, value] : j.items()) {
-      if (key == "PLpgSQL_stmt_execsql") {
-        statement(value, query_of(value, "sqlstmt"));
-      } else if (key == "PLpgSQL_stmt_call") {  // CALL and DO
-        statement(value, query_of(value, "expr"));
-      } else if (key == "PLpgSQL_stmt_perform") {
-        perform(value, query_of(value, "expr"));
-      } else if (key == "PLpgSQL_stmt_dynexecute") {
-        dynexecute(value, query_of(value, "query"));
-      } else if (key == "PLpgSQL_stmt_commit" || key == "PLpgSQL_stmt_rollback") {
-        BodyItem item;
-        item.kind = key == "PLpgSQL_stmt_commit" ? BodyItem::Commit : BodyItem::Rollback;
-        out_.items.push_back(std::move(item));
-      } else if (key != "datums") {
-        visit(value);
-      }
-    }
+  }
+  void transaction_end(bool commit) override {
+    BodyItem item;
+    item.kind = commit ? BodyItem::Commit : BodyItem::Rollback;
+    out_.items.push_back(std::move(item));
   }
 
  private:
-  static std::string query_of(const Json& stmt, const char* key) {
-    auto it = stmt.find(key);
-    if (it == stmt.end() || !it->is_object()) return {};
-    auto expr = it->find("PLpgSQL_expr");
-    if (expr == it->end() || !expr->is_object()) return {};
-    auto q = expr->find("query");
-    return q != expr->end() && q->is_string() ? q->get<std::string>() : std::string();
-  }
-  static int lineno_of(const Json& stmt) {
-    auto it = stmt.find("lineno");
-    return it != stmt.end() && it->is_number_integer() ? it->get<int>() : 0;
-  }
   // Offsets of a 1-based line of the body: [first byte, first byte of the next line).
   std::optional<Span> line(int lineno) const {
     if (lineno < 1 || static_cast<size_t>(lineno) > lines_.size()) return std::nullopt;
@@ -185,8 +171,8 @@ class Extractor {
   }
 
   // A SQL statement of the body: found on its line, after the previous one.
-  void statement(const Json& stmt, const std::string& query) {
-    auto l = line(lineno_of(stmt));
+  void statement(int lineno, const std::string& query) {
+    auto l = line(lineno);
     if (query.empty() || !l) return;
     size_t from = std::max(cursor_, l->begin);
     std::optional<size_t> at;
@@ -206,8 +192,8 @@ class Extractor {
   }
 
   // PERFORM expr: PL/pgSQL runs it as SELECT expr.
-  void perform(const Json& stmt, const std::string& query) {
-    auto l = line(lineno_of(stmt));
+  void perform(int lineno, const std::string& query) {
+    auto l = line(lineno);
     if (!l || query.compare(0, 6, "SELECT") != 0) return;
     std::string_view rest = std::string_view(query).substr(6);
     size_t p = std::max(cursor_, l->begin);
@@ -223,8 +209,8 @@ class Extractor {
     add_sql(query, m, false);
   }
 
-  void dynexecute(const Json& stmt, const std::string& expr) {
-    auto l = line(lineno_of(stmt));
+  void dynexecute(int lineno, const std::string& expr) {
+    auto l = line(lineno);
     if (!l || expr.empty()) return;
     size_t at = 0;
     for (size_t kw = std::max(cursor_, l->begin);; ++kw) {
@@ -290,6 +276,236 @@ class Extractor {
   RoutineBody& out_;
   std::vector<size_t> lines_;
   size_t cursor_ = 0;
+};
+
+// Reads libpg_query's JSON for a PL/pgSQL function as it is parsed (nlohmann's SAX interface),
+// without building a document: [{"PLpgSQL_function": {..., "action": ...}}]. Under "action",
+// every object key is looked at: a statement migsafe reads (PLpgSQL_stmt_execsql, _call,
+// _perform, _dynexecute) is handed to the Extractor with its "lineno" and the "query" of its
+// PLpgSQL_expr when its object ends, and not entered further; COMMIT and ROLLBACK are handed
+// over as met; "datums" (variables) and everything else outside "action" are skipped. Where a
+// statement's key repeats, its last value counts, as in a document read whole (libpg_query
+// repeats none). valid() says whether the document had that shape.
+class BodyReader : public nlohmann::json_sax<Json> {
+ public:
+  explicit BodyReader(plpgsql_detail::BodySink& x) : x_(x) {}
+
+  bool valid() const { return valid_ && seen_function_; }
+
+  bool null() override { return scalar(); }
+  bool boolean(bool) override { return scalar(); }
+  bool number_integer(number_integer_t v) override { return integer(static_cast<int64_t>(v)); }
+  bool number_unsigned(number_unsigned_t v) override {
+    return integer(v > static_cast<uint64_t>(INT64_MAX) ? -1 : static_cast<int64_t>(v));
+  }
+  bool number_float(number_float_t, const string_t&) override { return scalar(); }
+  bool string(string_t& v) override {
+    if (role_ == Role::Query && !captures_.empty()) captures_.back().query = v;
+    return scalar();
+  }
+  bool binary(binary_t&) override { return scalar(); }
+
+  bool start_object(std::size_t) override { return open(true); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_object() override { return close(); }
+  bool end_array() override { return close(); }
+
+  bool key(string_t& k) override {
+    Frame& f = frames_.back();
+    role_ = Role::Skip;
+    switch (f.type) {
+      case Type::Funcs:
+        if (k == "PLpgSQL_function" && !seen_function_) {
+          seen_function_ = true;
+          role_ = Role::Function;
+        }
+        break;
+      case Type::Function:
+        if (k == "action" && !f.seen) {
+          f.seen = true;
+          role_ = Role::Walk;
+        }
+        break;
+      case Type::WalkObject:
+        if (k == "PLpgSQL_stmt_execsql") {
+          role_ = Role::Statement, statement_ = {StatementKind::ExecSql, "sqlstmt"};
+        } else if (k == "PLpgSQL_stmt_call") {
+          role_ = Role::Statement, statement_ = {StatementKind::Call, "expr"};
+        } else if (k == "PLpgSQL_stmt_perform") {
+          role_ = Role::Statement, statement_ = {StatementKind::Perform, "expr"};
+        } else if (k == "PLpgSQL_stmt_dynexecute") {
+          role_ = Role::Statement, statement_ = {StatementKind::DynExecute, "query"};
+        } else if (k == "PLpgSQL_stmt_commit" || k == "PLpgSQL_stmt_rollback") {
+          x_.transaction_end(k == "PLpgSQL_stmt_commit");
+        } else if (k != "datums") {
+          role_ = Role::Walk;
+        }
+        break;
+      case Type::Capture: {
+        // A repeated key: its last value counts, as in a document read whole.
+        Capture& c = captures_.back();
+        if (k == "lineno") {
+          c.lineno = 0;
+          role_ = Role::Lineno;
+        } else if (k == c.query_key) {
+          c.query.clear();
+          role_ = Role::QueryHolder;
+        }
+        break;
+      }
+      case Type::QueryHolder:
+        if (k == "PLpgSQL_expr") {
+          captures_.back().query.clear();
+          role_ = Role::Expr;
+        }
+        break;
+      case Type::Expr:
+        if (k == "query") {
+          captures_.back().query.clear();
+          role_ = Role::Query;
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  }
+
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    valid_ = false;
+    return false;
+  }
+
+ private:
+  enum class Type { Top, Funcs, Function, WalkObject, WalkArray, Capture, QueryHolder, Expr, Skip };
+  // What the next value is, from the key before it (or the array it is in).
+  enum class Role {
+    Root,
+    FuncsElement,
+    Function,
+    Walk,
+    Statement,
+    Lineno,
+    QueryHolder,
+    Expr,
+    Query,
+    Skip
+  };
+  struct Frame {
+    Type type;
+    bool seen = false;    // Function: "action"
+    size_t elements = 0;  // Top: the array's elements
+  };
+  struct Capture {
+    StatementKind kind = StatementKind::ExecSql;
+    std::string query_key;
+    int lineno = 0;
+    std::string query;
+  };
+  struct StatementKey {
+    StatementKind kind = StatementKind::ExecSql;
+    const char* query_key = "";
+  };
+
+  // A value starts in the innermost frame.
+  void value_starts() {
+    if (frames_.empty()) return;
+    Frame& f = frames_.back();
+    if (f.type == Type::Top && ++f.elements > 1) valid_ = false;  // one function, as DO gives
+  }
+  // A value ended, or an array opened: the role of the next element (an object's next value
+  // gets its role from its key).
+  void next_element() {
+    role_ = Role::Skip;
+    if (frames_.empty()) return;
+    const Frame& f = frames_.back();
+    if (f.type == Type::Top) role_ = f.elements == 0 ? Role::FuncsElement : Role::Skip;
+    if (f.type == Type::WalkArray) role_ = Role::Walk;
+  }
+
+  bool scalar() {
+    if (frames_.empty() || role_ == Role::FuncsElement || role_ == Role::Function) valid_ = false;
+    if (role_ == Role::Statement) x_.add(statement_.kind, 0, "");
+    value_starts();
+    next_element();
+    return true;
+  }
+  bool integer(int64_t v) {
+    if (role_ == Role::Lineno && !captures_.empty())
+      captures_.back().lineno = v >= INT32_MIN && v <= INT32_MAX ? static_cast<int>(v) : 0;
+    return scalar();
+  }
+
+  bool open(bool object) {
+    Type type = Type::Skip;
+    if (frames_.empty()) {
+      if (object) valid_ = false;
+      type = Type::Top;
+    } else {
+      value_starts();
+      if (frames_.back().type != Type::Skip) {
+        switch (role_) {
+          case Role::FuncsElement:
+            if (!object) valid_ = false;
+            type = Type::Funcs;
+            break;
+          case Role::Function:
+            if (!object) valid_ = false;
+            type = Type::Function;
+            break;
+          case Role::Walk:
+            type = object ? Type::WalkObject : Type::WalkArray;
+            break;
+          case Role::Statement:
+            if (object) {
+              type = Type::Capture;
+              Capture c;
+              c.kind = statement_.kind;
+              c.query_key = statement_.query_key;
+              captures_.push_back(std::move(c));
+            } else {
+              x_.add(statement_.kind, 0, "");  // no lineno, no query; not entered
+            }
+            break;
+          case Role::QueryHolder:
+            if (object) type = Type::QueryHolder;
+            break;
+          case Role::Expr:
+            if (object) type = Type::Expr;
+            break;
+          default:
+            break;
+        }
+      }
+    }
+    frames_.push_back(Frame{type});
+    role_ = Role::Skip;
+    if (!object) next_element();
+    return true;
+  }
+
+  bool close() {
+    if (frames_.empty()) return false;
+    Frame f = frames_.back();
+    frames_.pop_back();
+    if (f.type == Type::Funcs && !seen_function_) valid_ = false;
+    if (f.type == Type::Top && f.elements != 1) valid_ = false;
+    if (f.type == Type::Capture) {
+      Capture c = std::move(captures_.back());
+      captures_.pop_back();
+      x_.add(c.kind, c.lineno, c.query);
+    }
+    next_element();
+    return true;
+  }
+
+  plpgsql_detail::BodySink& x_;
+  std::vector<Frame> frames_;
+  std::vector<Capture> captures_;
+  Role role_ = Role::Root;
+  StatementKey statement_;
+  bool valid_ = true;
+  bool seen_function_ = false;
 };
 
 // PostgreSQL reports PL/pgSQL syntax errors with "near line N" and the offending token, not an
@@ -400,6 +616,11 @@ std::unique_lock<std::mutex> lock_stderr() {
   return std::unique_lock<std::mutex>(parser_mutex());
 }
 
+bool plpgsql_detail::read_body_json(const std::string& json, BodySink& sink) {
+  BodyReader reader(sink);
+  return Json::sax_parse(json, &reader) && reader.valid();
+}
+
 std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement& stmt) {
   if (!stmt.node) return std::nullopt;
   auto literal = find_body(stmt.node);
@@ -444,13 +665,8 @@ std::optional<RoutineBody> plpgsql_body(const SourceFile& file, const Statement&
     out.error = body_error(message, context, decoded->value, body_map, out.literal, stmt.span);
     return out;
   }
-  Json funcs = Json::parse(json, nullptr, false);
-  if (!funcs.is_array() || funcs.size() != 1 || !funcs[0].is_object()) return std::nullopt;
-  auto fn = funcs[0].find("PLpgSQL_function");
-  if (fn == funcs[0].end() || !fn->is_object()) return std::nullopt;
-  auto action = fn->find("action");
-  if (action == fn->end()) return out;
-  Extractor(decoded->value, body_map, out).visit(*action);
+  Extractor extractor(decoded->value, body_map, out);
+  if (!plpgsql_detail::read_body_json(json, extractor)) return std::nullopt;
   return out;
 }
 

@@ -43,4 +43,19 @@ std::optional<Span> body_literal_span(const SourceFile& file, const Statement& s
 // lock to write to stderr while other threads may be linting.
 std::unique_lock<std::mutex> lock_stderr();
 
+namespace plpgsql_detail {
+// How the JSON of pg_query_parse_plpgsql is read (exposed for tests): the statements migsafe
+// reads, in order, as they are met.
+enum class StatementKind { ExecSql, Call, Perform, DynExecute };
+struct BodySink {
+  virtual ~BodySink() = default;
+  // A statement: its "lineno" (0 when missing) and its PLpgSQL_expr's "query" ("" when missing).
+  virtual void add(StatementKind kind, int lineno, const std::string& query) = 0;
+  virtual void transaction_end(bool commit) = 0;  // COMMIT or ROLLBACK
+};
+// Reads `json`: false when it is not the one-function document libpg_query gives (what the sink
+// was given is then to be dropped).
+bool read_body_json(const std::string& json, BodySink& sink);
+}  // namespace plpgsql_detail
+
 }  // namespace migsafe
