@@ -163,14 +163,15 @@ TEST(Walk, FilteredWalksMeetEveryMessageOfTheirKindsWithTheSameAncestors) {
         if (!s.node) continue;
         // The kind read from a Node's oneof case is the kind of the message it holds.
         for_each_message(s.node, [&](const ProtobufCMessage& m) {
-          walk_detail::for_each_child(&m, [&](const ProtobufCMessage* child) {
-            const auto* n = as<PgQuery__Node>(child);
-            const ProtobufCMessage* inner = n ? unwrap(n) : nullptr;
-            if (!inner) return;
-            ++nodes;
-            EXPECT_EQ(walk_detail::kind_of_node_case(n->node_case).index,
-                      message_index(inner->descriptor));
-          });
+          walk_detail::for_each_child(
+              &m, walk_detail::kind_of(m.descriptor), [&](const ProtobufCMessage* child) {
+                const auto* n = as<PgQuery__Node>(child);
+                const ProtobufCMessage* inner = n ? unwrap(n) : nullptr;
+                if (!inner) return;
+                ++nodes;
+                EXPECT_EQ(walk_detail::kind_of_node_case(n->node_case).index,
+                          message_index(inner->descriptor));
+              });
         });
         for (const KindSet& set : sets) {
           using Seen = std::pair<const ProtobufCMessage*, std::vector<const ProtobufCMessage*>>;

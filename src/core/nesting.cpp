@@ -28,7 +28,7 @@ bool is_op_char(char c) {
 // What each byte starts, as a table: the scan reads every byte of every statement.
 enum class Class : unsigned char {
   Other,
-  Literal,  // - / ' " $: maybe a comment, string, quoted identifier or dollar quote
+  Literal,  // may_start_literal: maybe a comment, string, quoted identifier or dollar quote
   Open,
   Close,
   Comma,
@@ -45,8 +45,8 @@ struct Classes {
       identifier[c] = is_identifier_byte(static_cast<char>(c));
       if (identifier[c]) of[c] = Class::Identifier;
       if (kOpChars.table[c]) of[c] = Class::Operator;
+      if (may_start_literal(static_cast<char>(c))) of[c] = Class::Literal;
     }
-    for (char c : std::string_view("-/'\"$")) of[static_cast<unsigned char>(c)] = Class::Literal;
     of[static_cast<unsigned char>('(')] = of[static_cast<unsigned char>('[')] = Class::Open;
     of[static_cast<unsigned char>(')')] = of[static_cast<unsigned char>(']')] = Class::Close;
     of[static_cast<unsigned char>(',')] = Class::Comma;

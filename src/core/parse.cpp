@@ -307,8 +307,10 @@ std::vector<size_t> parse_detail::lexical_cuts(std::string_view text, size_t chu
   struct Classes {
     unsigned char of[256] = {};
     constexpr Classes() {
-      for (char c : std::string_view(" \t\n\r\f\v")) of[static_cast<unsigned char>(c)] = kSpace;
-      for (char c : std::string_view(";-/'\"$")) of[static_cast<unsigned char>(c)] = kOther;
+      for (int b = 0; b < 256; ++b) {
+        char c = static_cast<char>(b);
+        of[b] = c == ';' || may_start_literal(c) ? kOther : is_sql_space(c) ? kSpace : kPlain;
+      }
     }
   };
   static constexpr Classes kClasses;
@@ -324,11 +326,11 @@ std::vector<size_t> parse_detail::lexical_cuts(std::string_view text, size_t chu
       if (statement && i + 1 - begin >= chunk_bytes && i + 1 < n) cuts.push_back(begin = i + 1);
       statement = false;
       ++i;
-    } else if (size_t past = skip_literal(text, i); past != i) {
+    } else if (size_t past = parse_detail::skip_literal_at(text, i); past != i) {
       if (c != '-' && c != '/') statement = true;  // a string or quoted identifier, not a comment
       i = past;
     } else {
-      if (!is_sql_space(c)) statement = true;
+      statement = true;  // '-', '/' or '$' starting nothing skipped: an operator or a word
       ++i;
     }
   }

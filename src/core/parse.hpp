@@ -140,11 +140,14 @@ bool parse_at_cuts(std::string_view text, size_t base, const std::vector<size_t>
 // together stay within `threads - 1`); `reset` starts the count again. For tests.
 unsigned peak_helper_threads(bool reset = false);
 }  // namespace parse_detail
+// The bytes that can start what skip_literal skips (-- and /* comments, '...', "...", $tag$):
+// at any other byte it returns `pos`. For the scans that classify bytes with a table.
+constexpr bool may_start_literal(char c) {
+  return c == '-' || c == '/' || c == '\'' || c == '"' || c == '$';
+}
 // Inline for the common case (no literal starts here): the scans call it for every byte.
 inline size_t skip_literal(std::string_view text, size_t pos) {
-  if (pos >= text.size()) return pos;
-  char c = text[pos];
-  if (c != '-' && c != '/' && c != '\'' && c != '"' && c != '$') return pos;
+  if (pos >= text.size() || !may_start_literal(text[pos])) return pos;
   return parse_detail::skip_literal_at(text, pos);
 }
 

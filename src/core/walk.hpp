@@ -138,11 +138,6 @@ void for_each_child(const ProtobufCMessage* m, const Kind& kind, Child&& child) 
   }
 }
 
-template <class Child>
-void for_each_child(const ProtobufCMessage* m, Child&& child) {
-  for_each_child(m, kind_of(m->descriptor), std::forward<Child>(child));
-}
-
 // The kind of the message a Node wrapper holds, from its oneof case (no descriptor lookup); the
 // unknown kind for an empty node or a case the tables do not know.
 const Kind& kind_of_node_case(uint32_t node_case);
