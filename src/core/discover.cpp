@@ -15,7 +15,17 @@ namespace migsafe {
 namespace fs = std::filesystem;
 
 bool natural_less(const std::string& a, const std::string& b) {
-  size_t i = 0, j = 0;
+  // Paths sorted together share a long prefix (their directory): skip it with one memcmp-speed
+  // scan, backing up to the start of a digit run the two strings differ inside ("V19" and
+  // "V100" differ at the '9', but compare from the "19"). Everything before that start is
+  // equal, digit runs included, so the walk below gives the same answer from there.
+  size_t common = static_cast<size_t>(
+      std::mismatch(a.begin(), a.begin() + static_cast<long>(std::min(a.size(), b.size())),
+                    b.begin())
+          .first -
+      a.begin());
+  while (common > 0 && a[common - 1] >= '0' && a[common - 1] <= '9') --common;
+  size_t i = common, j = common;
   while (i < a.size() && j < b.size()) {
     bool da = a[i] >= '0' && a[i] <= '9';
     bool db = b[j] >= '0' && b[j] <= '9';
