@@ -79,5 +79,22 @@ TEST(ReportJson, EveryAsciiByteIsEscapedAsNlohmannEscapesIt) {
     EXPECT_NE(r.out.find(escaped), std::string::npos) << escaped;
 }
 
+TEST(ReportJson, BytesToEscapeAreFoundAtEveryPlaceInAWord) {
+  // The writer skips eight bytes at a time that need nothing: put each byte that needs
+  // something (and the last ASCII byte that does not) at every offset, after 0 to 15 plain
+  // bytes of the table name.
+  std::string sql;
+  for (std::string special :
+       {std::string("\"\""), std::string("\\"), std::string("\x01"), std::string("\x1f"),
+        std::string("\t"), std::string("\x7f"), std::string("\xc3\xa9")})
+    for (size_t plain = 0; plain < 16; ++plain)
+      sql += "CREATE INDEX ON \"" + std::string(plain, 'x') + special + "yyyyyyyyy\" (a);\n";
+  TempDir dir;
+  std::string file = dir.write("m.sql", sql);
+  CommandResult r = run_migsafe("check --format json " + q(file));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GE(expect_canonical(r.out), 7u * 16u);
+}
+
 }  // namespace
 }  // namespace migsafe::test

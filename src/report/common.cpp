@@ -1,13 +1,44 @@
 // Helpers shared by the output formats.
 #include <filesystem>
+#include <optional>
+#include <string_view>
 
 #include "report/formats.hpp"
 
 namespace migsafe {
 
+namespace {
+
+// For an absolute `path` that spells out `base_dir` (absolute) and then plain names below it
+// (no empty, "." or ".." part): the names, which is what lexically_relative() gives then. It
+// is asked once per file of a report; building std::filesystem paths cost ten thousand
+// instructions a file.
+std::optional<std::string_view> plainly_below(std::string_view path, std::string_view base) {
+  while (base.size() > 1 && base.back() == '/') base.remove_suffix(1);
+  if (base.empty() || base[0] != '/' || path.size() <= base.size() + 1 ||
+      path.substr(0, base.size()) != base)
+    return std::nullopt;
+  std::string_view rest = path.substr(base.size());
+  if (base != "/") {
+    if (rest[0] != '/') return std::nullopt;
+    rest.remove_prefix(1);
+  }
+  for (size_t begin = 0; begin <= rest.size();) {
+    size_t end = std::min(rest.find('/', begin), rest.size());
+    std::string_view part = rest.substr(begin, end - begin);
+    // (display_path shows a path whose relative form starts with ".." as it is: "..x" too.)
+    if (part.empty() || part == "." || part.substr(0, 2) == "..") return std::nullopt;
+    begin = end + 1;
+  }
+  return rest;
+}
+
+}  // namespace
+
 std::string display_path(const std::string& path, const std::string& base_dir) {
   namespace fs = std::filesystem;
   if (base_dir.empty() || path.empty() || path == "-") return path;
+  if (auto rest = plainly_below(path, base_dir)) return std::string(*rest);
   fs::path p(path);
   if (p.is_relative()) return p.lexically_normal().generic_string();
   fs::path rel = p.lexically_relative(base_dir);
