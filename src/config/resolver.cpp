@@ -6,6 +6,7 @@
 
 #include "config/glob.hpp"
 #include "config/suppress.hpp"
+#include "core/discover.hpp"
 #include "core/rule.hpp"
 
 namespace migsafe {
@@ -36,6 +37,29 @@ std::optional<std::string> relative_to(const std::string& path, const std::strin
   return r;
 }
 
+namespace config_detail {
+
+std::optional<std::string> plain_parent(std::string_view path, std::string_view cwd) {
+  // "/" alone, or a '/' and plain names.
+  auto plain_absolute = [](std::string_view p) {
+    return p == "/" || (p.size() > 1 && p[0] == '/' && is_plain_relative(p.substr(1)));
+  };
+  size_t slash = path.rfind('/');
+  if (!path.empty() && path[0] == '/') {
+    if (!plain_absolute(path) || path == "/") return std::nullopt;
+    return std::string(slash == 0 ? std::string_view("/") : path.substr(0, slash));
+  }
+  if (!is_plain_relative(path) || !plain_absolute(cwd)) return std::nullopt;
+  std::string dir(cwd);
+  if (slash != std::string_view::npos) {
+    if (dir != "/") dir += '/';
+    dir += path.substr(0, slash);
+  }
+  return dir;
+}
+
+}  // namespace config_detail
+
 ConfigResolver::ConfigResolver(CliOverrides cli, const std::string& config_file)
     : cli_(std::move(cli)) {
   std::error_code ec;
@@ -48,11 +72,16 @@ ConfigResolver::ConfigResolver(CliOverrides cli, const std::string& config_file)
 std::shared_ptr<const ConfigFile> ConfigResolver::config_for(const std::string& path) {
   if (fixed_) return fixed_;
   std::error_code ec;
-  fs::path p(path);
-  fs::path dir = (p.is_absolute() || cwd_.empty() ? fs::absolute(p, ec) : fs::path(cwd_) / p)
-                     .lexically_normal()
-                     .parent_path();
-  std::string key = dir.string();
+  std::string key;
+  if (auto parent = config_detail::plain_parent(path, cwd_)) {
+    key = std::move(*parent);
+  } else {
+    fs::path p(path);
+    key = (p.is_absolute() || cwd_.empty() ? fs::absolute(p, ec) : fs::path(cwd_) / p)
+              .lexically_normal()
+              .parent_path()
+              .string();
+  }
   auto hit = dir_config_.find(key);
   std::string found;
   if (hit != dir_config_.end()) {

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/config.hpp"
@@ -60,6 +61,14 @@ class ConfigResolver {
 // A file's path relative to a config file's directory, `/`-separated, or nullopt when it is
 // not under that directory.
 std::optional<std::string> relative_to(const std::string& path, const std::string& dir);
+
+namespace config_detail {
+// The directory of `path`, made absolute against `cwd`, as
+// (cwd / path).lexically_normal().parent_path() spells it, when string operations give it: an
+// absolute `path`, or a relative one and an absolute `cwd`, made of plain names
+// (is_plain_relative); std::nullopt otherwise. It is asked once per file.
+std::optional<std::string> plain_parent(std::string_view path, std::string_view cwd);
+}  // namespace config_detail
 
 // Parse, rules, then inline suppressions: the findings one file shows (before a baseline).
 FileResult lint_file(std::shared_ptr<const SourceFile> file, const FilePlan& plan);

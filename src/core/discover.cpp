@@ -51,6 +51,17 @@ bool natural_less(const std::string& a, const std::string& b) {
   return a.size() - i < b.size() - j;
 }
 
+bool is_plain_relative(std::string_view rel) {
+  if (rel.empty()) return false;
+  for (size_t begin = 0; begin <= rel.size();) {
+    size_t end = std::min(rel.find('/', begin), rel.size());
+    std::string_view part = rel.substr(begin, end - begin);
+    if (part.empty() || part == "." || part == "..") return false;
+    begin = end + 1;
+  }
+  return true;
+}
+
 namespace {
 
 bool has_sql_extension(const fs::path& p) {

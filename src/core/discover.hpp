@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace migsafe {
@@ -18,6 +19,11 @@ Discovered discover(const std::vector<std::string>& paths);
 
 // Natural order: runs of digits compare by value, so 2_x.sql sorts before 10_x.sql.
 bool natural_less(const std::string& a, const std::string& b);
+
+// Whether `rel` is one or more names joined by single '/': no empty, "." or ".." part, no '/'
+// at either end. std::filesystem's lexical operations leave such a path as it is, so joining
+// and splitting it as a string gives what they give.
+bool is_plain_relative(std::string_view rel);
 
 // Reads a whole file; on failure returns false and sets `error` to "path: reason".
 bool read_file(const std::string& path, std::string& bytes, std::string& error);

@@ -3,6 +3,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/discover.hpp"
 #include "report/formats.hpp"
 
 namespace migsafe {
@@ -23,13 +24,8 @@ std::optional<std::string_view> plainly_below(std::string_view path, std::string
     if (rest[0] != '/') return std::nullopt;
     rest.remove_prefix(1);
   }
-  for (size_t begin = 0; begin <= rest.size();) {
-    size_t end = std::min(rest.find('/', begin), rest.size());
-    std::string_view part = rest.substr(begin, end - begin);
-    // (display_path shows a path whose relative form starts with ".." as it is: "..x" too.)
-    if (part.empty() || part == "." || part.substr(0, 2) == "..") return std::nullopt;
-    begin = end + 1;
-  }
+  // (display_path shows a path whose relative form starts with ".." as it is: "..x" too.)
+  if (rest.substr(0, 2) == ".." || !is_plain_relative(rest)) return std::nullopt;
   return rest;
 }
 

@@ -1,0 +1,118 @@
+// Paths answered with string operations instead of std::filesystem (ten thousand instructions a
+// file): display_path (the path a report shows, relative to the base directory when below it)
+// and the directory the config resolver looks up a file's config for. Each must answer as the
+// std::filesystem reading does.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <random>
+#include <string>
+
+#include "config/resolver.hpp"
+#include "core/discover.hpp"
+#include "report/formats.hpp"
+
+namespace migsafe::test {
+namespace {
+
+std::string reference(const std::string& path, const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  if (base_dir.empty() || path.empty() || path == "-") return path;
+  fs::path p(path);
+  if (p.is_relative()) return p.lexically_normal().generic_string();
+  fs::path rel = p.lexically_relative(base_dir);
+  std::string r = rel.generic_string();
+  if (rel.empty() || r.rfind("..", 0) == 0) return p.generic_string();
+  return r;
+}
+
+TEST(DisplayPath, BelowTheBaseDirectoryIsRelative) {
+  EXPECT_EQ(display_path("/work/db/V1__a.sql", "/work"), "db/V1__a.sql");
+  EXPECT_EQ(display_path("/work/db/V1__a.sql", "/work/"), "db/V1__a.sql");
+  EXPECT_EQ(display_path("/work/db/V1__a.sql", "/"), "work/db/V1__a.sql");
+  EXPECT_EQ(display_path("/workshop/a.sql", "/work"), "/workshop/a.sql");
+  EXPECT_EQ(display_path("/work/../x/a.sql", "/work"), "/work/../x/a.sql");
+  EXPECT_EQ(display_path("/work/..x/a.sql", "/work"), "/work/..x/a.sql");
+  EXPECT_EQ(display_path("/work/./a.sql", "/work"), "./a.sql");
+  EXPECT_EQ(display_path("/work//a.sql", "/work"), "a.sql");
+  EXPECT_EQ(display_path("-", "/work"), "-");
+  EXPECT_EQ(display_path("db/./a.sql", "/work"), "db/a.sql");
+}
+
+TEST(DisplayPath, MatchesStdFilesystemOnRandomPaths) {
+  const char* parts[] = {"a", "b", "work", "..", ".", "", "..x", "x..", "V1__a.sql", ".hidden"};
+  std::mt19937 rng(11);
+  auto random_path = [&](bool absolute, size_t max) {
+    std::string s = absolute ? "/" : "";
+    size_t n = 1 + rng() % max;
+    for (size_t i = 0; i < n; ++i) {
+      if (i) s += '/';
+      s += parts[rng() % std::size(parts)];
+    }
+    return s;
+  };
+  for (int n = 0; n < 50000; ++n) {
+    std::string base = random_path(rng() % 8 != 0, 3);
+    if (rng() % 4 == 0) base += '/';
+    // Often the base itself, then more parts: the case the shortcut takes.
+    std::string path = rng() % 3 ? base + "/" + random_path(false, 3) : random_path(true, 5);
+    ASSERT_EQ(display_path(path, base), reference(path, base))
+        << "path \"" << path << "\" base \"" << base << '"';
+  }
+}
+
+TEST(PlainRelative, NamesJoinedBySingleSlashes) {
+  EXPECT_TRUE(is_plain_relative("a"));
+  EXPECT_TRUE(is_plain_relative("db/V1__a.sql"));
+  EXPECT_TRUE(is_plain_relative("..x/x.."));
+  for (const char* p : {"", "/a", "a/", "a//b", "./a", "a/.", "a/../b", ".."})
+    EXPECT_FALSE(is_plain_relative(p)) << p;
+}
+
+std::string parent_reference(const std::string& path, const std::string& cwd) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p(path);
+  return (p.is_absolute() || cwd.empty() ? fs::absolute(p, ec) : fs::path(cwd) / p)
+      .lexically_normal()
+      .parent_path()
+      .string();
+}
+
+TEST(PlainParent, MatchesStdFilesystemWhereItAnswers) {
+  EXPECT_EQ(config_detail::plain_parent("db/V1.sql", "/work"), "/work/db");
+  EXPECT_EQ(config_detail::plain_parent("V1.sql", "/work"), "/work");
+  EXPECT_EQ(config_detail::plain_parent("V1.sql", "/"), "/");
+  EXPECT_EQ(config_detail::plain_parent("db/V1.sql", "/"), "/db");
+  EXPECT_EQ(config_detail::plain_parent("/x/V1.sql", ""), "/x");
+  EXPECT_EQ(config_detail::plain_parent("/V1.sql", "/work"), "/");
+  EXPECT_EQ(config_detail::plain_parent("./V1.sql", "/work"), std::nullopt);
+  EXPECT_EQ(config_detail::plain_parent("V1.sql", "/work/"), std::nullopt);
+  EXPECT_EQ(config_detail::plain_parent("V1.sql", ""), std::nullopt);
+
+  const char* parts[] = {"a", "b", "..", ".", "", "..x", "V1__a.sql"};
+  std::mt19937 rng(5);
+  auto random_path = [&](bool absolute, size_t max) {
+    std::string s = absolute ? "/" : "";
+    size_t n = 1 + rng() % max;
+    for (size_t i = 0; i < n; ++i) {
+      if (i) s += '/';
+      s += parts[rng() % std::size(parts)];
+    }
+    return s;
+  };
+  size_t answered = 0;
+  for (int n = 0; n < 50000; ++n) {
+    std::string cwd = rng() % 8 ? random_path(true, 3) : rng() % 2 ? "/" : "";
+    std::string path = random_path(rng() % 3 == 0, 4);
+    if (auto fast = config_detail::plain_parent(path, cwd)) {
+      ++answered;
+      ASSERT_EQ(*fast, parent_reference(path, cwd))
+          << "path \"" << path << "\" cwd \"" << cwd << '"';
+    }
+  }
+  EXPECT_GT(answered, 5000u);
+}
+
+}  // namespace
+}  // namespace migsafe::test
