@@ -165,11 +165,15 @@ std::vector<const TableInfo*> Catalog::touched_tables() const {
     for (const auto& [n, t] : tables_) out.push_back(&t);
     return out;
   }
-  std::vector<QualifiedName> names = touched_tables_;
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
-  for (const auto& n : names)
-    if (const TableInfo* t = table(n)) out.push_back(t);
+  // Sorted and deduplicated through pointers: copying the names cost more than the lookups.
+  std::vector<const QualifiedName*> names;
+  names.reserve(touched_tables_.size());
+  for (const QualifiedName& n : touched_tables_) names.push_back(&n);
+  std::sort(names.begin(), names.end(), [](auto* a, auto* b) { return *a < *b; });
+  names.erase(std::unique(names.begin(), names.end(), [](auto* a, auto* b) { return *a == *b; }),
+              names.end());
+  for (const QualifiedName* n : names)
+    if (const TableInfo* t = table(*n)) out.push_back(t);
   return out;
 }
 
