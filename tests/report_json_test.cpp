@@ -1,15 +1,18 @@
 // The JSON report writes each finding directly (src/report/json.cpp, FindingWriter); these
 // tests hold it to nlohmann's canonical compact dump with sorted keys, byte for byte, on every
-// finding and suppressed finding of the fixtures, and on text that needs escaping: quotes,
-// backslashes, control characters, non-ASCII and invalid UTF-8.
+// finding, suppressed finding and file entry of the fixtures, and on text that needs escaping:
+// quotes, backslashes, control characters, non-ASCII and invalid UTF-8.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 
 #include "helpers.hpp"
+#include "report/formats.hpp"
 #include "report/json_common.hpp"
+#include "report/reporter.hpp"
 
 namespace migsafe::test {
 namespace {
@@ -19,7 +22,7 @@ namespace {
 size_t expect_canonical(const std::string& report) {
   nlohmann::json j = nlohmann::json::parse(report);
   size_t checked = 0;
-  for (const char* key : {"findings", "suppressed"})
+  for (const char* key : {"findings", "suppressed", "files"})
     for (const auto& element : j[key]) {
       std::string canonical = dump_json(element);
       EXPECT_NE(report.find("\n    " + canonical), std::string::npos)
@@ -77,6 +80,33 @@ TEST(ReportJson, EveryAsciiByteIsEscapedAsNlohmannEscapesIt) {
   for (const char* escaped :
        {"\\u0001", "\\u001f", "\\b", "\\f", "\\n", "\\r", "\\t", "\\\"", "\\\\", "\x7f"})
     EXPECT_NE(r.out.find(escaped), std::string::npos) << escaped;
+}
+
+TEST(ReportJson, FileEntriesAreNlohmannsCanonicalDump) {
+  // A linted file whose name needs escaping, and one that could not be read (an "error" key).
+  TempDir dir;
+  dir.write("a \"quoted\" \\ name\t.sql", "CREATE INDEX i ON t (a);\nSELECT 1;\n");
+  CommandResult r = run_migsafe("check --format json " + q(dir.path()));
+  ASSERT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_GE(expect_canonical(r.out), 2u);
+  EXPECT_NE(r.out.find("/a \\\"quoted\\\" \\\\ name\\t.sql\""), std::string::npos) << r.out;
+  nlohmann::json linted = nlohmann::json::parse(r.out)["files"];
+  ASSERT_EQ(linted.size(), 1u);
+  EXPECT_EQ(linted[0]["statements"], 2);
+  EXPECT_EQ(linted[0]["findings"], 4);
+  EXPECT_EQ(linted[0].size(), 3u) << linted[0];
+
+  std::ostringstream out;
+  auto reporter = make_json_reporter(out, ReportOptions{});
+  reporter->begin();
+  FileResult unreadable;
+  unreadable.error = "db/V2__\"x\".sql: Permission denied";
+  reporter->file(unreadable);
+  reporter->end(RunSummary{});
+  nlohmann::json j = nlohmann::json::parse(out.str());
+  ASSERT_EQ(j["files"].size(), 1u) << out.str();
+  EXPECT_EQ(j["files"][0]["error"], unreadable.error);
+  EXPECT_EQ(expect_canonical(out.str()), 1u);
 }
 
 TEST(ReportJson, BytesToEscapeAreFoundAtEveryPlaceInAWord) {

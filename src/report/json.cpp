@@ -23,7 +23,26 @@ using nlohmann::json;
 // re-dumps every line of the fixtures' reports through nlohmann and compares).
 class FindingWriter {
  public:
-  FindingWriter(std::string& out, const SourceFile& file) : out_(out), file_(file) {}
+  // `file` may be null for file_entry() alone (a file that could not be read).
+  FindingWriter(std::string& out, const SourceFile* file) : out_(out), file_(file) {}
+
+  // The file's entry of the "files" array, as nlohmann dumps {"error" (when set), "findings",
+  // "path", "statements"}.
+  void file_entry(const std::string& path, const FileResult& r) {
+    out_ += '{';
+    if (!r.error.empty()) {
+      out_ += "\"error\":";
+      string(r.error);
+      out_ += ',';
+    }
+    out_ += "\"findings\":";
+    number(r.findings.size());
+    out_ += ",\"path\":";
+    string(path);
+    out_ += ",\"statements\":";
+    number(r.statements);
+    out_ += '}';
+  }
 
   void finding(const std::string& path, const Finding& f, const SuppressedFinding* suppressed) {
     out_ += "{\"docs\":";
@@ -31,7 +50,7 @@ class FindingWriter {
     out_ += ",\"end\":";
     position(f.span.end);
     out_ += ",\"fingerprint\":";
-    string(finding_fingerprint(file_, path, f));
+    string(finding_fingerprint(*file_, path, f));
     out_ += ",\"fixes\":[";
     for (size_t i = 0; i < f.fixes.size(); ++i) {
       const Fix& fix = f.fixes[i];
@@ -89,10 +108,10 @@ class FindingWriter {
 
  private:
   std::string& out_;
-  const SourceFile& file_;
+  const SourceFile* file_;
 
   void position(size_t offset) {
-    Position p = file_.position(offset);
+    Position p = file_->position(offset);
     out_ += "{\"column\":";
     number(p.column);
     out_ += ",\"line\":";
@@ -187,12 +206,11 @@ class JsonReporter : public Reporter {
 
   void file(const FileResult& r) override {
     std::string path = r.file ? display_path(r.file->path(), options_.base_dir) : "";
-    json entry{{"path", path}, {"statements", r.statements}, {"findings", r.findings.size()}};
-    if (!r.error.empty()) entry["error"] = r.error;
-    files_.push_back(dump_json(entry));
-    if (!r.file) return;
     std::string line;
-    FindingWriter w(line, *r.file);
+    FindingWriter w(line, r.file.get());
+    w.file_entry(path, r);
+    files_.push_back(line);
+    if (!r.file) return;
     for (const Finding& f : r.findings) {
       line.assign(first_ ? "\n    " : ",\n    ");
       w.finding(path, f, nullptr);
