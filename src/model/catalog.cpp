@@ -496,6 +496,7 @@ Outcome apply_create(Catalog& cat, const PgQuery__CreateStmt& s, const ReplaySta
     // Partitions get NOT NULL and defaults; inheritance children get NOT NULL and defaults too.
     if (!copy_columns(cat, t, parent, st.origin, true)) t.columns_known = false;
   }
+  t.columns.reserve(t.columns.size() + s.n_table_elts);  // not moved column by column as it grows
   for (const PgQuery__Node* e : items(s.table_elts, s.n_table_elts)) {
     if (const auto* col = as<PgQuery__ColumnDef>(e)) {
       add_column(cat, t, *col, st);
