@@ -10,6 +10,8 @@
 
 #include "config/resolver.hpp"
 #include "core/discover.hpp"
+#include "core/history.hpp"
+#include "helpers.hpp"
 #include "report/formats.hpp"
 
 namespace migsafe::test {
@@ -112,6 +114,43 @@ TEST(PlainParent, MatchesStdFilesystemWhereItAnswers) {
     }
   }
   EXPECT_GT(answered, 5000u);
+}
+
+TEST(PathNormaliser, MatchesStdFilesystemWithLinksAndMissingFiles) {
+  namespace fs = std::filesystem;
+  TempDir dir;
+  dir.write("db/a/V1__x.sql", "SELECT 1;\n");
+  dir.write("db/b/V2__y.sql", "SELECT 1;\n");
+  fs::create_symlink("a/V1__x.sql", dir.path("db/link.sql"));      // a file link
+  fs::create_directory_symlink("a", dir.path("db/dirlink"));       // a directory link
+  fs::create_symlink("nowhere.sql", dir.path("db/dangling.sql"));  // a dangling one
+  std::vector<std::string> rel;
+  for (const char* p : {"db/a/V1__x.sql", "db/b/V2__y.sql", "db/link.sql", "db/dirlink/V1__x.sql",
+                        "db/dangling.sql", "db/missing.sql", "db/nodir/V9.sql", "db/./a/V1__x.sql",
+                        "db/b/../a/V1__x.sql", "db//a/V1__x.sql", "db/a/", "db/a/.", "db/a/..",
+                        "db/dirlink/../b/V2__y.sql"})
+    rel.push_back(p);
+  std::string base = fs::canonical(dir.path()).string();
+  fs::path saved = fs::current_path();
+  for (const std::string& cwd : {base, base + "/db", std::string("/")}) {
+    fs::current_path(cwd);
+    history_detail::PathNormaliser fast, reference;
+    for (const std::string& p : rel) {
+      // Relative to the working directory, and absolute (spelled under the temp directory).
+      std::string r = cwd == base ? p : cwd == "/" ? base.substr(1) + "/" + p : p.substr(3);
+      for (const std::string& path : {r, base + "/" + p}) {
+        EXPECT_EQ(fast(path), reference.general(path)) << path << " from " << cwd;
+        EXPECT_EQ(fast(path), history_detail::PathNormaliser().general(path)) << path;
+      }
+    }
+  }
+  fs::current_path(saved);
+  // The answers themselves: links resolved, plain names kept.
+  history_detail::PathNormaliser n;
+  EXPECT_EQ(n(base + "/db/link.sql"), base + "/db/a/V1__x.sql");
+  EXPECT_EQ(n(base + "/db/dirlink/V1__x.sql"), base + "/db/a/V1__x.sql");
+  EXPECT_EQ(n(base + "/db/b/V2__y.sql"), base + "/db/b/V2__y.sql");
+  EXPECT_EQ(n("-"), "-");
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 #include <regex>
 #include <set>
 
+#include <sys/stat.h>
+
 #include "core/discover.hpp"
 
 namespace migsafe {
@@ -61,6 +63,59 @@ bool version_less(const std::string& a, const std::string& b) {
   return natural_less(a, b);
 }
 
+namespace history_detail {
+
+PathNormaliser::PathNormaliser() {
+  std::error_code ec;
+  cwd_ = fs::current_path(ec).string();
+  cwd_plain_ =
+      cwd_ == "/" || (cwd_.size() > 1 && cwd_[0] == '/' && is_plain_relative(cwd_.substr(1)));
+}
+
+const fs::path& PathNormaliser::resolved_dir(const std::string& dir) {
+  auto [it, fresh] = dirs_.try_emplace(dir);
+  std::error_code ec;
+  if (fresh) it->second = fs::weakly_canonical(fs::path(dir), ec).lexically_normal();
+  return it->second;
+}
+
+std::string PathNormaliser::operator()(const std::string& path) {
+  if (path == "-") return path;
+  // Plain names (against a plain working directory when relative): the absolute path, its
+  // directory and its name are string operations, and one lstat tells whether the file is a
+  // link; std::filesystem spent ten thousand instructions a file on them.
+  std::string abs;
+  if (!path.empty() && path[0] == '/') {
+    if (path.size() < 2 || !is_plain_relative(std::string_view(path).substr(1)))
+      return general(path);
+    abs = path;
+  } else {
+    if (!cwd_plain_ || !is_plain_relative(path)) return general(path);
+    abs = cwd_ == "/" ? "/" + path : cwd_ + "/" + path;
+  }
+  struct stat st;
+  if (::lstat(abs.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return general(path);
+  size_t slash = abs.rfind('/');
+  const std::string& dir = resolved_dir(slash == 0 ? "/" : abs.substr(0, slash)).native();
+  std::string_view name = std::string_view(abs).substr(slash + 1);
+  // As std::filesystem's `dir / name`: no separator after one that ends the directory.
+  if (dir.empty()) return std::string(name);
+  return dir.back() == '/' ? dir + std::string(name) : dir + "/" + std::string(name);
+}
+
+std::string PathNormaliser::general(const std::string& path) {
+  if (path == "-") return path;
+  std::error_code ec;
+  fs::path abs =
+      fs::path(path).is_absolute() || cwd_.empty() ? fs::absolute(path, ec) : fs::path(cwd_) / path;
+  fs::path name = abs.filename();
+  if (name.empty() || name == "." || name == ".." || fs::is_symlink(fs::symlink_status(abs, ec)))
+    return fs::weakly_canonical(abs, ec).lexically_normal().string();
+  return (resolved_dir(abs.parent_path().string()) / name).string();  // a directory and a name
+}
+
+}  // namespace history_detail
+
 namespace {
 
 std::string lower(std::string s) {
@@ -68,35 +123,6 @@ std::string lower(std::string s) {
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
 }
-
-// A file's absolute path with links resolved (weakly_canonical), for many files at once: the
-// working directory is read once, and each directory is resolved once (weakly_canonical reads
-// the link of every component, five system calls or more per file); the file itself is resolved
-// on its own only when it is a link.
-class Normaliser {
- public:
-  Normaliser() {
-    std::error_code ec;
-    cwd_ = fs::current_path(ec);
-  }
-
-  std::string operator()(const std::string& path) {
-    if (path == "-") return path;
-    std::error_code ec;
-    fs::path abs =
-        fs::path(path).is_absolute() || cwd_.empty() ? fs::absolute(path, ec) : cwd_ / path;
-    fs::path name = abs.filename();
-    if (name.empty() || name == "." || name == ".." || fs::is_symlink(fs::symlink_status(abs, ec)))
-      return fs::weakly_canonical(abs, ec).lexically_normal().string();
-    auto [it, fresh] = dirs_.try_emplace(abs.parent_path().string());
-    if (fresh) it->second = fs::weakly_canonical(abs.parent_path(), ec).lexically_normal();
-    return (it->second / name).string();  // a normal directory and a plain name
-  }
-
- private:
-  fs::path cwd_;
-  std::map<std::string, fs::path> dirs_;
-};
 
 // The first few kilobytes of a file, for framework detection.
 std::string head_of(const std::string& path, size_t n = 4096) {
@@ -595,7 +621,7 @@ HistoryPlan plan_histories(const PlanRequest& req) {
   // Group by layout root; stdin is a history of its own.
   std::vector<Group> groups;
   std::map<std::string, size_t> by_root;
-  Normaliser normalise;
+  history_detail::PathNormaliser normalise;
   for (size_t i = 0; i < req.files.size(); ++i) {
     Item it;
     it.index = i;

@@ -107,4 +107,25 @@ std::shared_ptr<const MigrationFacts> complete_facts(const PlannedFile& file,
 // Versions compare by their numeric parts: 1.9 < 1.10 < 2; "1_1" equals "1.1".
 bool version_less(const std::string& a, const std::string& b);
 
+namespace history_detail {
+// A file's absolute path with links resolved (weakly_canonical), for many files at once: the
+// working directory is read once, and each directory is resolved once (weakly_canonical reads
+// the link of every component, five system calls or more per file); the file itself is resolved
+// on its own only when it is a link.
+class PathNormaliser {
+ public:
+  PathNormaliser();
+  std::string operator()(const std::string& path);
+  // The same answer through std::filesystem alone (what operator() does for a path that is not
+  // plain names; for tests, the reference for the string shortcut).
+  std::string general(const std::string& path);
+
+ private:
+  std::string cwd_;
+  bool cwd_plain_ = false;  // "/" or '/' and plain names (is_plain_relative)
+  std::map<std::string, std::filesystem::path> dirs_;
+  const std::filesystem::path& resolved_dir(const std::string& dir);
+};
+}  // namespace history_detail
+
 }  // namespace migsafe
