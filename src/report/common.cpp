@@ -32,9 +32,15 @@ std::optional<std::string_view> plainly_below(std::string_view path, std::string
 }  // namespace
 
 std::string display_path(const std::string& path, const std::string& base_dir) {
-  namespace fs = std::filesystem;
   if (base_dir.empty() || path.empty() || path == "-") return path;
   if (auto rest = plainly_below(path, base_dir)) return std::string(*rest);
+  return report_detail::display_path_general(path, base_dir);
+}
+
+std::string report_detail::display_path_general(const std::string& path,
+                                                const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  if (base_dir.empty() || path.empty() || path == "-") return path;
   fs::path p(path);
   if (p.is_relative()) return p.lexically_normal().generic_string();
   fs::path rel = p.lexically_relative(base_dir);

@@ -21,6 +21,11 @@ std::unique_ptr<Reporter> make_diff_reporter(std::ostream& out, const ReportOpti
 
 // A path as the user should see it: relative to base_dir when inside it, else unchanged.
 std::string display_path(const std::string& path, const std::string& base_dir);
+namespace report_detail {
+// display_path through std::filesystem alone (display_path answers a path of plain names below
+// the base directory with string operations; for tests, the reference for that shortcut).
+std::string display_path_general(const std::string& path, const std::string& base_dir);
+}  // namespace report_detail
 // GitHub workflow-command escaping: the message (data) and property values.
 std::string github_escape_data(std::string_view text);
 std::string github_escape_property(std::string_view text);
