@@ -3,7 +3,9 @@
 # program that only reads and parses each file with libpg_query and unpacks the tree), migsafe
 # `check --format json`, and squawk (`--reporter json`, its native binary): wall time, files/s,
 # MB/s and peak RSS, on one core and on all cores; the large file alone; one small file end to
-# end (the pre-commit case); then the ratios and a PASS/MISS line per target of issue 6.
+# end (the pre-commit case); then the ratios and a PASS/MISS line per target of issue 6. Each
+# row is the fastest of BENCH_REPEAT (3) runs; the floor and migsafe run in turn (floor,
+# migsafe, floor, ...), so that a change in the host's load falls on both sides of the ratio.
 #
 #   bench/run.sh            # corpus: BENCH_FILES (3000) files + one BENCH_BIG_MB (20) MB file
 #   BENCH_FILES=20000 BENCH_BIG_MB=0 bench/run.sh      # memory on a large corpus
@@ -47,26 +49,57 @@ big="$corpus/V99999__bulk_seed_data.sql"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
+# The faster of two "secs rss rc" results (the first when the second is empty or slower).
+faster() {
+  if [[ -z "$1" ]] || awk -v a="${2%% *}" -v b="${1%% *}" 'BEGIN { exit !(a < b) }'; then
+    echo "$2"
+  else
+    echo "$1"
+  fi
+}
+
 # Runs a command BENCH_REPEAT times; prints the fastest wall time and the peak RSS (KiB) of the
 # same run, and its exit code.
 measure() {
-  local best="" line secs rss rc
+  local best="" secs rss rc
   for ((i = 0; i < best_of; i++)); do
-    line=$(build/measure "$@")
-    read -r secs rss rc _ <<<"$line"
-    if [[ -z "$best" ]] || awk -v a="$secs" -v b="${best%% *}" 'BEGIN { exit !(a < b) }'; then best="$secs $rss $rc"; fi
+    read -r secs rss rc _ <<<"$(build/measure "$@")"
+    best=$(faster "$best" "$secs $rss $rc")
   done
   echo "$best"
 }
 
-# row KEY LABEL NFILES MB CMD...: one line of the table; keeps "secs rss" in $tmp/KEY.
-row() {
+# print_row KEY LABEL NFILES MB "secs rss rc": one line of the table; keeps "secs rss" in
+# $tmp/KEY.
+print_row() {
   local key=$1 label=$2 n=$3 mb=$4 secs rss rc
-  shift 4
-  read -r secs rss rc _ <<<"$(measure "$@")"
+  read -r secs rss rc <<<"$5"
   awk -v l="$label" -v s="$secs" -v r="$rss" -v n="$n" -v mb="$mb" -v rc="$rc" \
     'BEGIN { printf "  %-40s %8.3f s %9.0f files/s %7.1f MB/s %8.1f MB peak  (exit %s)\n", l, s, n / s, mb / s, r / 1024, rc }'
   echo "$secs $rss" >"$tmp/$key"
+}
+
+# row KEY LABEL NFILES MB CMD...: one command, best of BENCH_REPEAT runs.
+row() {
+  local key=$1 label=$2 n=$3 mb=$4
+  shift 4
+  print_row "$key" "$label" "$n" "$mb" "$(measure "$@")"
+}
+
+# pair_rows KEY_A LABEL_A KEY_B LABEL_B NFILES MB: the commands in the arrays cmd_a and cmd_b,
+# run in turn BENCH_REPEAT times (a, b, a, b ...), each row from its fastest run. The floor
+# ratio comes from these pairs: on a host whose load changes from minute to minute, running one
+# command three times and then the other three times can put a slow minute on one side only.
+pair_rows() {
+  local best_a="" best_b="" secs rss rc
+  for ((i = 0; i < best_of; i++)); do
+    read -r secs rss rc _ <<<"$(build/measure "${cmd_a[@]}")"
+    best_a=$(faster "$best_a" "$secs $rss $rc")
+    read -r secs rss rc _ <<<"$(build/measure "${cmd_b[@]}")"
+    best_b=$(faster "$best_b" "$secs $rss $rc")
+  done
+  print_row "$1" "$2" "$5" "$6" "$best_a"
+  print_row "$3" "$4" "$5" "$6" "$best_b"
 }
 val() { cut -d' ' -f"$2" "$tmp/$1"; }
 size_mb() { cat "$@" | wc -c | awk '{ printf "%.1f", $1 / 1048576 }'; }
@@ -75,18 +108,21 @@ mb=$(size_mb "${sqls[@]}")
 echo "corpus: ${#sqls[@]} files, $mb MB ($corpus); machine: $cores cores; best of $best_of runs"
 echo "squawk: ${squawk:-not installed} $([[ -n "$squawk" ]] && $squawk --version 2>/dev/null | head -1)"
 echo
-echo "-- the corpus, one core"
-row floor1 "parse-only floor (-j 1)" "${#sqls[@]}" "$mb" build/parse-floor -j 1 "${sqls[@]}"
-row lint1 "migsafe check --format json -j 1" "${#sqls[@]}" "$mb" build/migsafe check --format json -j 1 "${sqls[@]}"
-echo "-- the corpus, all cores"
-row floorn "parse-only floor (-j $cores)" "${#sqls[@]}" "$mb" build/parse-floor -j "$cores" "${sqls[@]}"
-row lintn "migsafe check --format json" "${#sqls[@]}" "$mb" build/migsafe check --format json "${sqls[@]}"
+echo "-- the corpus, one core (floor and migsafe in turn)"
+cmd_a=(build/parse-floor -j 1 "${sqls[@]}")
+cmd_b=(build/migsafe check --format json -j 1 "${sqls[@]}")
+pair_rows floor1 "parse-only floor (-j 1)" lint1 "migsafe check --format json -j 1" "${#sqls[@]}" "$mb"
+echo "-- the corpus, all cores (floor and migsafe in turn)"
+cmd_a=(build/parse-floor -j "$cores" "${sqls[@]}")
+cmd_b=(build/migsafe check --format json "${sqls[@]}")
+pair_rows floorn "parse-only floor (-j $cores)" lintn "migsafe check --format json" "${#sqls[@]}" "$mb"
 [[ -n "$squawk" ]] && row squawk "squawk --reporter json" "${#sqls[@]}" "$mb" "$squawk" --reporter json "${sqls[@]}"
 if [[ -f "$big" ]]; then
   bmb=$(size_mb "$big")
   echo "-- the large file alone ($bmb MB)"
-  row bigfloor "parse-only floor (-j $cores)" 1 "$bmb" build/parse-floor -j "$cores" "$big"
-  row biglint "migsafe check --format json" 1 "$bmb" build/migsafe check --format json "$big"
+  cmd_a=(build/parse-floor -j "$cores" "$big")
+  cmd_b=(build/migsafe check --format json "$big")
+  pair_rows bigfloor "parse-only floor (-j $cores)" biglint "migsafe check --format json" 1 "$bmb"
   [[ -n "$squawk" ]] && row bigsquawk "squawk --reporter json" 1 "$bmb" "$squawk" --reporter json "$big"
 fi
 
