@@ -32,7 +32,7 @@ std::optional<std::string_view> plainly_below(std::string_view path, std::string
 }  // namespace
 
 std::string display_path(const std::string& path, const std::string& base_dir) {
-  if (base_dir.empty() || path.empty() || path == "-") return path;
+  // (An empty base or path, and "-", are never plainly below: the general form returns them.)
   if (auto rest = plainly_below(path, base_dir)) return std::string(*rest);
   return report_detail::display_path_general(path, base_dir);
 }
@@ -52,16 +52,7 @@ std::string report_detail::display_path_general(const std::string& path,
 std::string one_line(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  bool space = false;
-  for (char c : text) {
-    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-      space = true;
-      continue;
-    }
-    if (space && !out.empty()) out += ' ';
-    space = false;
-    out += c;
-  }
+  for_each_one_line_byte(text, [&](char c) { out += c; });
   return out;
 }
 

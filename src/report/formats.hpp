@@ -35,5 +35,22 @@ std::string github_escape_property(std::string_view text);
 std::string xml_escape(std::string_view text, bool attribute = true);
 // Collapses a message onto one line (for line-oriented formats).
 std::string one_line(std::string_view text);
+// Passes each byte of one_line(text) to `out` without building the string. Bytes equal to
+// `drop` (when it is not NUL) are left out first, as if erased from `text` beforehand.
+template <class Out>
+void for_each_one_line_byte(std::string_view text, Out&& out, char drop = '\0') {
+  bool space = false, any = false;
+  for (char c : text) {
+    if (drop != '\0' && c == drop) continue;
+    if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
+      space = true;
+      continue;
+    }
+    if (space && any) out(' ');
+    space = false;
+    any = true;
+    out(c);
+  }
+}
 
 }  // namespace migsafe

@@ -20,35 +20,20 @@ std::string dump_json(const nlohmann::json& j, int indent) {
 std::string finding_fingerprint(const SourceFile& file, const std::string& path, const Finding& f) {
   // FNV-1a 64 over the identifying parts.
   uint64_t h = 1469598103934665603ULL;
-  auto feed = [&](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
+  auto mix = [&](unsigned char c) {
+    h ^= c;
     h *= 1099511628211ULL;
   };
+  auto feed = [&](std::string_view s) {
+    for (unsigned char c : s) mix(c);
+    mix(0xff);
+  };
   // one_line(mask(text)) fed without building it, when nothing is masked: mask() then only
-  // drops \x01 bytes, and one_line() turns each run of whitespace between words into a space.
+  // drops \x01 bytes.
   auto feed_one_line = [&](std::string_view s) {
-    bool space = false, any = false;
-    for (char c : s) {
-      if (c == '\x01') continue;
-      if (c == '\n' || c == '\r' || c == '\t' || c == ' ') {
-        space = true;
-        continue;
-      }
-      if (space && any) {
-        h ^= static_cast<unsigned char>(' ');
-        h *= 1099511628211ULL;
-      }
-      space = false;
-      any = true;
-      h ^= static_cast<unsigned char>(c);
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
+    for_each_one_line_byte(
+        s, [&](char c) { mix(static_cast<unsigned char>(c)); }, '\x01');
+    mix(0xff);
   };
   feed(f.rule);
   feed(path);
