@@ -40,22 +40,11 @@ std::optional<std::string> relative_to(const std::string& path, const std::strin
 namespace config_detail {
 
 std::optional<std::string> plain_parent(std::string_view path, std::string_view cwd) {
-  // "/" alone, or a '/' and plain names.
-  auto plain_absolute = [](std::string_view p) {
-    return p == "/" || (p.size() > 1 && p[0] == '/' && is_plain_relative(p.substr(1)));
-  };
-  size_t slash = path.rfind('/');
-  if (!path.empty() && path[0] == '/') {
-    if (!plain_absolute(path) || path == "/") return std::nullopt;
-    return std::string(slash == 0 ? std::string_view("/") : path.substr(0, slash));
-  }
-  if (!is_plain_relative(path) || !plain_absolute(cwd)) return std::nullopt;
-  std::string dir(cwd);
-  if (slash != std::string_view::npos) {
-    if (dir != "/") dir += '/';
-    dir += path.substr(0, slash);
-  }
-  return dir;
+  std::optional<std::string> abs = plain_absolute(path, cwd);
+  if (!abs) return std::nullopt;
+  size_t slash = abs->rfind('/');
+  abs->resize(slash == 0 ? 1 : slash);  // "/" for a name at the root
+  return abs;
 }
 
 }  // namespace config_detail

@@ -62,6 +62,20 @@ bool is_plain_relative(std::string_view rel) {
   return true;
 }
 
+std::optional<std::string> plain_absolute(std::string_view path, std::string_view cwd) {
+  if (!path.empty() && path[0] == '/') {
+    if (!is_plain_relative(path.substr(1))) return std::nullopt;
+    return std::string(path);
+  }
+  bool cwd_plain =
+      cwd == "/" || (cwd.size() > 1 && cwd[0] == '/' && is_plain_relative(cwd.substr(1)));
+  if (!cwd_plain || !is_plain_relative(path)) return std::nullopt;
+  std::string abs(cwd);
+  if (abs != "/") abs += '/';
+  abs += path;
+  return abs;
+}
+
 namespace {
 
 bool has_sql_extension(const fs::path& p) {

@@ -2,6 +2,7 @@
 // directories searched recursively for *.sql in natural order (V2 before V10), "-" for stdin.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,11 @@ bool natural_less(const std::string& a, const std::string& b);
 // at either end. std::filesystem's lexical operations leave such a path as it is, so joining
 // and splitting it as a string gives what they give.
 bool is_plain_relative(std::string_view rel);
+// `path` made absolute against `cwd` with string operations, when both are plain: a '/' and
+// plain names, or plain names (is_plain_relative) and a `cwd` that is "/" or a '/' and plain
+// names. That is what std::filesystem's (cwd / path).lexically_normal() spells then; nullopt
+// otherwise ("/" alone included: it has no name).
+std::optional<std::string> plain_absolute(std::string_view path, std::string_view cwd);
 
 // Reads a whole file; on failure returns false and sets `error` to "path: reason".
 bool read_file(const std::string& path, std::string& bytes, std::string& error);

@@ -68,8 +68,6 @@ namespace history_detail {
 PathNormaliser::PathNormaliser() {
   std::error_code ec;
   cwd_ = fs::current_path(ec).string();
-  cwd_plain_ =
-      cwd_ == "/" || (cwd_.size() > 1 && cwd_[0] == '/' && is_plain_relative(cwd_.substr(1)));
 }
 
 const fs::path& PathNormaliser::resolved_dir(const std::string& dir) {
@@ -84,15 +82,9 @@ std::string PathNormaliser::operator()(const std::string& path) {
   // Plain names (against a plain working directory when relative): the absolute path, its
   // directory and its name are string operations, and one lstat tells whether the file is a
   // link; std::filesystem spent ten thousand instructions a file on them.
-  std::string abs;
-  if (!path.empty() && path[0] == '/') {
-    if (path.size() < 2 || !is_plain_relative(std::string_view(path).substr(1)))
-      return general(path);
-    abs = path;
-  } else {
-    if (!cwd_plain_ || !is_plain_relative(path)) return general(path);
-    abs = cwd_ == "/" ? "/" + path : cwd_ + "/" + path;
-  }
+  std::optional<std::string> plain = plain_absolute(path, cwd_);
+  if (!plain) return general(path);
+  const std::string& abs = *plain;
   struct stat st;
   if (::lstat(abs.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) return general(path);
   size_t slash = abs.rfind('/');

@@ -122,7 +122,6 @@ class PathNormaliser {
 
  private:
   std::string cwd_;
-  bool cwd_plain_ = false;  // "/" or '/' and plain names (is_plain_relative)
   std::map<std::string, std::filesystem::path> dirs_;
   const std::filesystem::path& resolved_dir(const std::string& dir);
 };

@@ -102,13 +102,11 @@ KindSet::KindSet(const std::vector<int>& kinds) : flags_(message_kind_count(), 0
 }
 
 KindSet::KindSet(std::initializer_list<const ProtobufCMessageDescriptor*> descriptors)
-    : flags_(message_kind_count(), 0) {
-  for (const ProtobufCMessageDescriptor* d : descriptors) {
-    int k = message_index(d);
-    if (k >= 0) flags_[static_cast<size_t>(k)] |= kHas;
-  }
-  close();
-}
+    : KindSet([&] {
+        std::vector<int> kinds;
+        for (const ProtobufCMessageDescriptor* d : descriptors) kinds.push_back(message_index(d));
+        return kinds;
+      }()) {}
 
 void KindSet::close() {
   // A kind is below a member when it is one, or when a message-typed field of it (a Node
