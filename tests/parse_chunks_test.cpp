@@ -2,13 +2,18 @@
 // statements, spans, node locations, syntax errors and findings must be exactly those of a
 // whole-file parse, on every fixture and on a file above the chunking threshold.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "core/linter.hpp"
+#include "core/runner.hpp"
 #include "core/tokens.hpp"
 #include "helpers.hpp"
 
@@ -56,8 +61,16 @@ std::vector<std::string> describe(const FileResult& r) {
     for (const Fix& fix : f.fixes)
       for (const Edit& e : fix.edits)
         d += " edit " + std::to_string(e.span.begin) + "-" + std::to_string(e.span.end) + e.text;
+    for (const Related& rel : f.related)
+      d += " related " + std::to_string(rel.span.begin) + " " + rel.message;
+    for (const Span& secret : f.redacted)
+      d += " redacted " + std::to_string(secret.begin) + "-" + std::to_string(secret.end);
     out.push_back(d);
   }
+  std::string statements = std::to_string(r.statements) + " statements:";
+  for (const Span& s : r.statement_spans)
+    statements += " " + std::to_string(s.begin) + "-" + std::to_string(s.end);
+  out.push_back(statements);
   return out;
 }
 
@@ -252,6 +265,162 @@ TEST(ParseChunks, ACutInsideAStatementOrAfterACommentedSemicolonIsRefused) {
 TEST(ParseChunks, ABrokenTokenFallsBackToTheWholeFileParse) {
   std::string sql = "SELECT 1;\nSELECT 2;\nSELECT 'unterminated;\nSELECT 3;\n";
   EXPECT_EQ(describe(parse_sql(sql, 4)), describe(parse_sql(sql, 0)));
+}
+
+// --- Streaming: a large file linted as it is parsed (lint_streamed), its chunks' trees dropped
+// as it goes. The findings must be exactly lint_parsed's on the whole parse.
+
+std::optional<FileResult> lint_streamed_with(const std::string& sql, size_t chunk, unsigned threads,
+                                             size_t* peak = nullptr, StreamOptions options = {}) {
+  LintSettings settings = fixture_settings(sql);
+  LintPlan plan(settings, RuleSelection{});
+  options.threads = threads;
+  options.chunk_bytes = chunk;
+  options.peak_chunks = peak;
+  return lint_streamed(std::make_shared<const SourceFile>("test.sql", sql), plan, plan.settings(),
+                       true, nullptr, options);
+}
+
+TEST(StreamedLint, EveryFixtureLintsTheSameStreamedInSmallChunks) {
+  size_t streamed = 0;
+  for (const std::string& sql : fixture_texts()) {
+    std::vector<std::string> whole = describe(lint_with(sql, parse_sql(sql, 0)));
+    for (size_t chunk : {size_t{64}, size_t{400}}) {
+      for (unsigned threads : {1u, 3u}) {
+        auto r = lint_streamed_with(sql, chunk, threads);
+        if (!r) continue;  // not cut in two, or a syntax error: the caller parses it whole
+        ++streamed;
+        ASSERT_EQ(describe(*r), whole) << "chunk " << chunk << ", threads " << threads << ":\n"
+                                       << sql;
+      }
+    }
+  }
+  EXPECT_GT(streamed, 400u);  // most fixtures, in each of the four ways
+}
+
+// Every fixture that parses, one after the other, in ~200 chunks: the same findings as the
+// whole file's, with never more than a few chunks' trees held.
+TEST(StreamedLint, ALargeFileHoldsOnlyAFewChunksAndLintsTheSame) {
+  std::string sql;
+  std::vector<std::string> fixtures;
+  for (const std::string& f : fixture_texts())
+    if (parse_sql(f, 0).errors.empty() && f.find("fixture:") == std::string::npos)
+      fixtures.push_back(f);
+  while (sql.size() < 800'000)
+    for (const std::string& f : fixtures) sql += f + "\n;\n";
+  ParsedFile whole = parse_sql(sql, 0);
+  ASSERT_TRUE(whole.errors.empty());
+  std::vector<std::string> expected = describe(lint_with(sql, whole));
+  for (unsigned threads : {1u, 2u, 4u}) {
+    size_t peak = 0;
+    auto r = lint_streamed_with(sql, 4096, threads, &peak);
+    ASSERT_TRUE(r.has_value()) << threads;
+    EXPECT_EQ(describe(*r), expected) << threads;
+    EXPECT_GE(peak, 1u);
+    EXPECT_LE(peak, 3u) << threads;  // of about 200 chunks
+  }
+}
+
+// What a later statement or the end of the file looks back at is still there after its chunk
+// is dropped: the DROP ... IF EXISTS prefer-robust-stmts reads before a CREATE, the CREATE
+// TABLE require-primary-key reports at the end.
+TEST(StreamedLint, StatementsLookedBackAtOutliveTheirChunk) {
+  std::string sql =
+      "DROP INDEX IF EXISTS orders_note_idx;\n"
+      "ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_id_positive;\n"
+      "CREATE TABLE IF NOT EXISTS no_key (note text);\n";
+  for (int i = 0; i < 3000; ++i)
+    sql += "INSERT INTO orders (id, note) VALUES (" + std::to_string(i) + ", 'row " +
+           std::to_string(i) + "');\n";
+  sql +=
+      "CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\n"
+      "ALTER TABLE orders ADD CONSTRAINT orders_id_positive CHECK (id > 0) NOT VALID;\n";
+  FileResult whole = lint_with(sql, parse_sql(sql, 0));
+  std::vector<std::string> rules = rule_ids(whole);
+  EXPECT_NE(std::find(rules.begin(), rules.end(), "require-primary-key"), rules.end());
+  EXPECT_EQ(std::find(rules.begin(), rules.end(), "prefer-robust-stmts"), rules.end());
+  size_t peak = 0;
+  auto r = lint_streamed_with(sql, 2048, 1, &peak);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(describe(*r), describe(whole));
+  EXPECT_LE(peak, 3u);
+}
+
+TEST(StreamedLint, ARefusedChunkOrTheCallerStopsTheStream) {
+  std::string sql;
+  for (int i = 0; i < 500; ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+  std::string late_error = sql + "SELEC 1;\n" + sql;
+  EXPECT_TRUE(lint_streamed_with(sql + sql, 1024, 2).has_value());
+  EXPECT_FALSE(lint_streamed_with(late_error, 1024, 1).has_value());
+  EXPECT_FALSE(lint_streamed_with(late_error, 1024, 3).has_value());
+  // The caller's check on each chunk (Flyway: a statement that refuses a transaction block).
+  std::string late_concurrently = sql + "CREATE INDEX CONCURRENTLY t_idx ON t (id);\n" + sql;
+  StreamOptions options;
+  options.refuse = [](const SourceFile& file, const ParsedFile& part) {
+    for (const Statement& s : part.statements)
+      if (file.text(s.span).find("CONCURRENTLY") != std::string_view::npos) return true;
+    return false;
+  };
+  EXPECT_FALSE(lint_streamed_with(late_concurrently, 1024, 2, nullptr, options).has_value());
+  EXPECT_TRUE(lint_streamed_with(sql + sql, 1024, 2, nullptr, options).has_value());
+  // Too small to cut, or a NUL byte: not streamed.
+  EXPECT_FALSE(lint_streamed_with("SELECT 1;", 1024, 1).has_value());
+  EXPECT_FALSE(lint_streamed_with(sql + std::string(1, '\0') + sql, 1024, 1).has_value());
+}
+
+// `migsafe check` on a Flyway history with large files: the report is the one of parsing every
+// file whole. V2 is streamed until its last chunk, whose CREATE INDEX CONCURRENTLY makes Flyway
+// run the file outside a transaction: it is then linted again, whole, on the history's schema
+// as it was before it (V3 alters the table V2 creates). V4 is streamed to its end.
+TEST(StreamedLint, TheRunnerStreamsLargeFilesWithTheSameReport) {
+  fs::path dir = fs::temp_directory_path() / ("migsafe-stream-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir / "db");
+  auto write = [&](const std::string& name, const std::string& text) {
+    std::ofstream(dir / "db" / name, std::ios::binary) << text;
+  };
+  std::string rows;
+  for (int i = 0; rows.size() < 3 * kParseChunkBytes; ++i)
+    rows += "INSERT INTO audit (id, note) VALUES (" + std::to_string(i) + ", 'row " +
+            std::to_string(i) + "');\n";
+  write("V1__base.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n");
+  // Replayed twice onto the same schema, its renames would find the table it creates itself.
+  write("V2__seed.sql",
+        "ALTER TABLE orders RENAME TO orders_old;\n"
+        "CREATE TABLE orders (id bigint PRIMARY KEY, note text);\n"
+        "ALTER TABLE orders_old ADD COLUMN archived boolean;\n"
+        "CREATE TABLE audit (id bigint PRIMARY KEY, note text);\n" +
+            rows + "CREATE INDEX CONCURRENTLY orders_note_idx ON orders (note);\n");
+  write("V3__more.sql",
+        "ALTER TABLE audit ADD COLUMN seen timestamptz;\n"
+        "ALTER TABLE audit ALTER COLUMN note SET NOT NULL;\n");
+  write("V4__seed.sql",
+        "CREATE TABLE no_key (note text);\n"
+        "ALTER TABLE orders ALTER COLUMN note TYPE varchar(20);\n" +
+            rows + "CREATE INDEX orders_id_idx ON orders (id);\n");
+  write("V5__use.sql", "ALTER TABLE no_key ADD COLUMN id int;\n");
+  auto check = [&](size_t stream_bytes, unsigned jobs) {
+    CheckOptions options;
+    options.paths = {(dir / "db").string()};
+    options.format = "json";
+    options.jobs = jobs;
+    options.stream_bytes = stream_bytes;
+    std::ostringstream out, err;
+    int rc = run_check(options, out, err);
+    return std::to_string(rc) + "\n" + out.str() + err.str();
+  };
+  std::string whole = check(SIZE_MAX, 1);
+  EXPECT_NE(whole.find("require-primary-key"), std::string::npos);
+  for (unsigned jobs : {1u, 2u}) {
+    linter_detail::streamed_files(/*reset=*/true);
+    std::string streamed = check(1, jobs);
+    auto [at, _] = std::mismatch(streamed.begin(), streamed.end(), whole.begin(), whole.end());
+    size_t from = static_cast<size_t>(at - streamed.begin());
+    EXPECT_TRUE(streamed == whole) << jobs << " jobs, first difference at " << from << ": "
+                                   << streamed.substr(from > 200 ? from - 200 : 0, 400);
+    EXPECT_EQ(linter_detail::streamed_files(), 1u) << jobs;  // V4; V2 was stopped
+  }
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 // CLI11 wiring only: flags -> options -> run -> exit code (0 clean, 1 findings at the fail
 // level, 2 usage or internal error).
+#include <malloc.h>
+
 #include <exception>
 #include <iostream>
 
@@ -38,6 +40,13 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A large file's trees are built and dropped chunk after chunk (lint_streamed). With glibc's
+  // defaults each dropped chunk is handed back to the kernel (the heap trimmed, libpg_query's
+  // large blocks unmapped) and the next one faults in fresh zeroed pages: 127,000 page faults
+  // and 0.3 s of system time for the benchmark's 20 MB file, against 0.03 s with the memory
+  // kept for reuse. Freed memory up to 64 MB stays in the process.
+  mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
   try {
     return run(argc, argv);
   } catch (const std::exception& e) {

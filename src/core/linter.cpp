@@ -2,6 +2,9 @@
 #include "core/linter.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 
@@ -11,6 +14,7 @@
 #include "core/node_util.hpp"
 #include "core/plpgsql.hpp"
 #include "core/secrets.hpp"
+#include "fastpack/arena.hpp"
 #include "model/locks.hpp"
 
 namespace migsafe {
@@ -157,17 +161,93 @@ class FileLinter {
     ctx_.set_statements(parsed.statements);
     report_syntax_errors(parsed.errors);
     report_meta_commands(parsed.meta_commands);
-    linted_ = parsed.statements;
-    for (const Statement& stmt : parsed.statements) {
-      host_index_ = stmt.index;
-      lint(stmt);
+    for (const Statement& stmt : parsed.statements) lint_top(stmt);
+    end(parsed.statements.size());
+  }
+
+  // run() over the chunks of `stream`, as they come (see lint_streamed). False when the stream
+  // was refused: what was reported is then to be dropped.
+  bool run_streamed(ChunkStream& stream, const StreamOptions& options,
+                    std::function<bool(size_t chunk, ParsedBodies& bodies)> take_chunk) {
+    bodies_ = &streamed_bodies_;
+    report_meta_commands(stream.meta_commands());
+    struct Held {
+      ParsedFile part;
+      size_t end;  // one past its last statement
+    };
+    std::deque<Held> held;
+    size_t next = 0;       // the next statement to lint
+    size_t lint_upto = 0;  // statements before it can be linted: a later non-SET one is known
+    for (size_t k = 0;; ++k) {
+      ParsedFile part;
+      ChunkStream::Next got = stream.next(part);
+      if (got == ChunkStream::Next::End) break;
+      ParsedBodies bodies;
+      if (got == ChunkStream::Next::Refused || !take_chunk(k, bodies)) return false;
+      for (size_t i = 0; i < part.statements.size(); ++i) {
+        Statement stmt = part.statements[i];
+        if (!transient(stmt)) {
+          stmt.node = copy_node(stmt.node, kept_);
+          if (!stmt.node) return false;
+        }
+        if (!as<PgQuery__VariableSetStmt>(stmt.node)) lint_upto = all_.size();
+        all_.push_back(stmt);
+        result_.statement_spans.push_back(stmt.span);
+        streamed_bodies_.push_back(i < bodies.size() ? std::move(bodies[i]) : nullptr);
+      }
+      held.push_back(Held{std::move(part), all_.size()});
+      ctx_.set_statements(all_);
+      for (; next < lint_upto; ++next) lint_top(all_[next]);
+      if (options.peak_chunks) *options.peak_chunks = std::max(*options.peak_chunks, held.size());
+      // A chunk whose statements are all linted goes; its statements that were not copied out
+      // point at an empty node from now on (nothing looks back at their kinds).
+      for (; !held.empty() && held.front().end <= next; held.pop_front()) {
+        for (const Statement& stmt : held.front().part.statements) {
+          if (transient(stmt)) all_[stmt.index].node = &kReleased;
+          streamed_bodies_[stmt.index].reset();
+        }
+      }
     }
-    if (run_rules_) finish(parsed.statements.size());
-    sort_findings(result_.findings);
-    if (run_rules_) redact_secrets(*file_, linted_, result_.findings);
+    for (; next < all_.size(); ++next) lint_top(all_[next]);
+    result_.statements = all_.size();
+    end(all_.size());
+    return true;
   }
 
  private:
+  // An empty node (no kind) that a linted statement whose chunk was dropped points at.
+  static constexpr PgQuery__Node kReleased = PG_QUERY__NODE__INIT;
+
+  // Statements that no later statement, finish hook or catalog entry looks back at: they
+  // change or read rows, set a setting or control the transaction. Everything else (DROP and
+  // ALTER TABLE for prefer-robust-stmts, the CREATE a catalog entry's created_statement names,
+  // and any kind a future rule may look back at) is copied out of its chunk.
+  static bool transient(const Statement& stmt) {
+    const ProtobufCMessage* m = unwrap(stmt.node);
+    if (const auto* select = as<PgQuery__SelectStmt>(m)) return !select->into_clause;
+    return as<PgQuery__InsertStmt>(m) || as<PgQuery__UpdateStmt>(m) || as<PgQuery__DeleteStmt>(m) ||
+           as<PgQuery__VariableSetStmt>(m) || as<PgQuery__CopyStmt>(m) ||
+           as<PgQuery__TransactionStmt>(m);
+  }
+
+  void lint_top(const Statement& stmt) {
+    host_index_ = stmt.index;
+    if (run_rules_) {
+      std::vector<Secret> found = find_secrets(stmt, *file_);
+      top_secrets_.insert(top_secrets_.end(), found.begin(), found.end());
+    }
+    lint(stmt);
+  }
+
+  void end(size_t statements) {
+    if (run_rules_) finish(statements);
+    sort_findings(result_.findings);
+    if (!run_rules_) return;
+    // The top-level statements' secrets, then those of the statements run from bodies.
+    top_secrets_.insert(top_secrets_.end(), body_secrets_.begin(), body_secrets_.end());
+    redact_secrets(*file_, top_secrets_, result_.findings);
+  }
+
   // psql meta-commands are psql's own: a file that psql runs (a plain directory, a lone file,
   // sqitch, pg_dump output) may hold them. A framework that sends the file to the server
   // through a driver (Flyway, golang-migrate, dbmate, Liquibase, Prisma, diesel) fails on them:
@@ -386,7 +466,10 @@ class FileLinter {
             // top-level statement that runs the body.
             Statement copy = s;
             copy.index = host_index_;
-            linted_.push_back(copy);
+            if (run_rules_) {
+              std::vector<Secret> found = find_secrets(copy, *file_);
+              body_secrets_.insert(body_secrets_.end(), found.begin(), found.end());
+            }
             lint(copy);
           }
           break;
@@ -430,7 +513,13 @@ class FileLinter {
   std::vector<std::string> active_;       // routines being run (a recursive call is not followed)
   size_t host_index_ = 0;                 // the top-level statement being linted
   const ParsedBodies* bodies_ = nullptr;  // the top-level statements' bodies, when given
-  std::vector<Statement> linted_;         // every statement linted, bodies included (for secrets)
+  std::vector<Secret> top_secrets_;       // of the top-level statements linted so far
+  std::vector<Secret> body_secrets_;      // of the statements run from bodies
+  // Streaming (run_streamed): every statement so far, the copies of those that outlive their
+  // chunk, and each one's body.
+  std::vector<Statement> all_;
+  fastpack::Arena kept_;
+  ParsedBodies streamed_bodies_;
   int depth_ = 0;
   bool run_rules_ = true;
   const TableStats* stats_ = nullptr;
@@ -474,6 +563,52 @@ FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile&
   linter.run(parsed);
   if (replay) linter.take_replay(*replay, settings.working_catalog != nullptr);
   return result;
+}
+
+namespace {
+std::atomic<size_t> streamed{0};  // see linter_detail::streamed_files
+}  // namespace
+
+std::optional<FileResult> lint_streamed(std::shared_ptr<const SourceFile> file,
+                                        const LintPlan& plan, const LintSettings& settings,
+                                        bool run_rules, ReplayResult* replay,
+                                        const StreamOptions& options) {
+  // What the parsing threads computed for each chunk, until its turn.
+  struct Extras {
+    ParsedBodies bodies;
+    bool refused = false;
+  };
+  std::mutex mu;
+  std::map<size_t, Extras> extras;
+  const SourceFile& source = *file;
+  auto after = [&](size_t chunk, ParsedFile& part) {
+    Extras e;
+    e.refused = options.refuse && options.refuse(source, part);
+    if (!e.refused) e.bodies = parse_bodies(source, part);
+    std::lock_guard lock(mu);
+    extras[chunk] = std::move(e);
+  };
+  auto stream = ChunkStream::open(source, options.threads, options.chunk_bytes, after);
+  if (!stream) return std::nullopt;
+  FileResult result;
+  result.file = file;
+  FileLinter linter(file, plan, settings, run_rules, result);
+  bool done = linter.run_streamed(*stream, options, [&](size_t chunk, ParsedBodies& bodies) {
+    std::lock_guard lock(mu);
+    auto it = extras.find(chunk);
+    if (it == extras.end() || it->second.refused) return false;
+    bodies = std::move(it->second.bodies);
+    extras.erase(it);
+    return true;
+  });
+  if (!done) return std::nullopt;
+  if (replay) linter.take_replay(*replay, settings.working_catalog != nullptr);
+  ++streamed;
+  return result;
+}
+
+size_t linter_detail::streamed_files(bool reset) {
+  return reset ? streamed.exchange(0) : streamed.load();
 }
 
 void sort_findings(std::vector<Finding>& findings) {

@@ -3,8 +3,10 @@
 // rules, dispatch table) is built once per run and shared read-only by the worker threads.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -110,5 +112,39 @@ ParsedBodies parse_bodies(const SourceFile& file, const ParsedFile& parsed);
 FileResult lint_parsed(std::shared_ptr<const SourceFile> file, const ParsedFile& parsed,
                        const LintPlan& plan, const LintSettings& settings, bool run_rules = true,
                        ReplayResult* replay = nullptr, const ParsedBodies* bodies = nullptr);
+
+// A file at least this large is linted as it is parsed (lint_streamed): its trees are then
+// dropped chunk by chunk instead of being held until its last statement is linted. Below it,
+// a file is parsed whole on one of the run's threads (several files at once), and its trees
+// are small enough not to matter.
+inline constexpr size_t kStreamBytes = size_t{4} << 20;
+
+struct StreamOptions {
+  unsigned threads = 1;                   // parsing threads (this one and helpers)
+  size_t chunk_bytes = kParseChunkBytes;  // for tests
+  // Run for each chunk on the thread that parsed it: true stops the stream (a Flyway file's
+  // statement that refuses a transaction block changes how every earlier one runs).
+  std::function<bool(const SourceFile&, const ParsedFile&)> refuse;
+  size_t* peak_chunks = nullptr;  // for tests: the most chunks whose trees were held at once
+};
+
+// lint_parsed(file, parse_file(*file), ...), with the file parsed chunk by chunk as it is
+// linted (ChunkStream). A statement is linted once a later statement other than SET is parsed
+// (what prefer-robust-stmts looks ahead for); a chunk's tree is dropped once its statements
+// are linted. The statements a later statement or the end of the file may look back at (any
+// kind but DML, SET and transaction control: DROP, ALTER TABLE, the CREATE a catalog entry
+// names) are copied out of their chunk first. nullopt, with nothing reported, when the file
+// is not streamed (ChunkStream::open), a chunk is refused, or `refuse` stops it: the caller
+// lints it with lint_parsed, after undoing what the replay did to a working catalog.
+std::optional<FileResult> lint_streamed(std::shared_ptr<const SourceFile> file,
+                                        const LintPlan& plan, const LintSettings& settings,
+                                        bool run_rules, ReplayResult* replay,
+                                        const StreamOptions& options);
+
+namespace linter_detail {
+// How many files lint_streamed linted in this process (nullopt results not counted); `reset`
+// starts again. For tests.
+size_t streamed_files(bool reset = false);
+}  // namespace linter_detail
 
 }  // namespace migsafe

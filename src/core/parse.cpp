@@ -6,11 +6,13 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string_view>
 #include <system_error>
 #include <thread>
@@ -19,6 +21,7 @@
 #include "core/nesting.hpp"
 #include "core/tokens.hpp"
 #include "fastpack/arena.hpp"
+#include "fastpack/pack.hpp"
 #include "fastpack/unpack.hpp"
 
 namespace migsafe {
@@ -536,6 +539,176 @@ ParsedFile parse_file(const SourceFile& file, unsigned threads) {
   size_t bom = file.bom_length();
   return parse_text(std::string_view(file.bytes()).substr(bom), bom, kParseChunkBytes,
                     /*psql=*/true, threads);
+}
+
+struct ChunkStream::State {
+  std::string blanked;  // the file with its meta-commands blanked, when it has any
+  std::string_view text;
+  size_t base = 0;
+  std::vector<size_t> cuts;
+  std::vector<MetaCommand> meta_commands;
+  AfterParse after;
+  size_t window = 2;  // chunks parsed ahead of the consumer, at most
+
+  std::mutex mu;
+  std::condition_variable ready, room;
+  size_t claimed = 0, consumed = 0;
+  size_t statements = 0;  // handed to the consumer so far
+  bool stop = false;
+  std::vector<std::optional<ParsedFile>> parts;  // parsed and not yet taken
+  std::vector<char> refused;
+  std::exception_ptr error;
+  std::vector<std::thread> helpers;
+
+  size_t chunks() const { return cuts.size() + 1; }
+  bool can_claim() const { return !stop && claimed < chunks() && claimed < consumed + window; }
+
+  // Parses chunk `k` (claimed by the caller, `mu` not held) and files the result.
+  void parse(size_t k) {
+    ParsedFile part;
+    bool ok = false;
+    std::exception_ptr failed;
+    try {
+      ok = parse_chunk(text, base, cuts, k, part);
+      if (ok && after) after(k, part);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mu);
+      if (failed && !error) error = failed;
+      refused[k] = !ok || failed;
+      parts[k] = std::move(part);
+    }
+    ready.notify_all();
+  }
+
+  void helper() {
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock lock(mu);
+        room.wait(lock, [&] { return stop || claimed >= chunks() || can_claim(); });
+        if (!can_claim()) return;
+        k = claimed++;
+      }
+      parse(k);
+    }
+  }
+};
+
+std::unique_ptr<ChunkStream> ChunkStream::open(const SourceFile& file, unsigned threads,
+                                               size_t chunk_bytes, AfterParse after) {
+  size_t bom = file.bom_length();
+  std::string_view text = std::string_view(file.bytes()).substr(bom);
+  if (chunk_bytes == 0 || text.size() <= chunk_bytes || text.find('\0') != std::string::npos)
+    return nullptr;
+  auto state = std::make_unique<State>();
+  // The same text parse_text hands the parser: meta-commands blanked, positions unchanged.
+  for (const Span& m : meta_command_lines(text)) {
+    if (state->blanked.empty()) state->blanked.assign(text);
+    size_t word = m.begin + 1;
+    while (word < m.end && !is_sql_space(text[word])) ++word;
+    state->meta_commands.push_back(MetaCommand{Span{bom + m.begin, bom + m.end},
+                                               std::string(text.substr(m.begin, word - m.begin))});
+    std::fill(state->blanked.begin() + static_cast<long>(m.begin),
+              state->blanked.begin() + static_cast<long>(m.end), ' ');
+  }
+  state->text = state->blanked.empty() ? text : std::string_view(state->blanked);
+  state->base = bom;
+  state->cuts = parse_detail::lexical_cuts(state->text, chunk_bytes);
+  if (state->cuts.empty()) return nullptr;
+  state->after = std::move(after);
+  state->window = std::max(2u, 2 * threads);
+  state->parts.resize(state->chunks());
+  state->refused.resize(state->chunks());
+  std::unique_ptr<ChunkStream> stream(new ChunkStream(std::move(state)));
+  State& st = *stream->state_;
+  // Helpers come from parse_at_cuts's budget for the process.
+  for (size_t t = 1; t < std::min<size_t>(threads, st.chunks()); ++t) {
+    if (!take_helper(threads)) break;
+    try {
+      st.helpers.emplace_back([&st] {
+        st.helper();
+        release_helper();
+      });
+    } catch (const std::system_error&) {
+      release_helper();
+      break;
+    }
+  }
+  return stream;
+}
+
+ChunkStream::ChunkStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+ChunkStream::~ChunkStream() {
+  {
+    std::lock_guard lock(state_->mu);
+    state_->stop = true;
+  }
+  state_->room.notify_all();
+  for (std::thread& t : state_->helpers) t.join();
+}
+
+size_t ChunkStream::chunks() const {
+  return state_->chunks();
+}
+
+const std::vector<MetaCommand>& ChunkStream::meta_commands() const {
+  return state_->meta_commands;
+}
+
+ChunkStream::Next ChunkStream::next(ParsedFile& out) {
+  State& st = *state_;
+  std::unique_lock lock(st.mu);
+  size_t k = st.consumed;
+  if (k >= st.chunks()) return Next::End;
+  while (!st.parts[k].has_value()) {
+    if (st.error) break;
+    if (st.can_claim()) {  // parse one ahead here rather than wait
+      size_t j = st.claimed++;
+      lock.unlock();
+      st.parse(j);
+      lock.lock();
+      continue;
+    }
+    st.ready.wait(lock);
+  }
+  if (st.error) {
+    st.stop = true;
+    std::exception_ptr e = st.error;
+    lock.unlock();
+    st.room.notify_all();
+    std::rethrow_exception(e);
+  }
+  if (st.refused[k]) {
+    st.stop = true;
+    lock.unlock();
+    st.room.notify_all();
+    return Next::Refused;
+  }
+  out = std::move(*st.parts[k]);
+  st.parts[k].reset();
+  st.consumed = k + 1;
+  for (Statement& s : out.statements) s.index = st.statements++;
+  lock.unlock();
+  st.room.notify_all();
+  return Next::Chunk;
+}
+
+const PgQuery__Node* copy_node(const PgQuery__Node* node, fastpack::Arena& arena) {
+  const auto* message = reinterpret_cast<const ProtobufCMessage*>(node);
+  size_t size = fastpack::packed_size(message);
+  if (size == SIZE_MAX) return nullptr;
+  std::vector<uint8_t> bytes(size);
+  if (fastpack::pack(message, bytes.data()) != size) return nullptr;
+  ProtobufCAllocator allocator = arena.allocator();
+  ProtobufCMessage* copy =
+      fastpack::unpack(&pg_query__node__descriptor, &allocator, size, bytes.data());
+  if (!copy)
+    copy = protobuf_c_message_unpack(&pg_query__node__descriptor, &allocator, size, bytes.data());
+  return reinterpret_cast<const PgQuery__Node*>(copy);
 }
 
 ParsedFile parse_sql(const std::string& sql) {

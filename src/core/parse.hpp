@@ -5,6 +5,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -92,6 +93,50 @@ inline constexpr size_t kParseChunkBytes = size_t{256} << 10;
 // Parse the whole file; never throws on bad SQL. A file parsed in chunks has them parsed on up
 // to `threads` threads (the calling one and helpers it starts).
 ParsedFile parse_file(const SourceFile& file, unsigned threads = 1);
+
+// A large file parsed chunk by chunk, in file order, for a consumer that is done with each
+// chunk's trees before the end of the file (the linter streams files of at least
+// kStreamBytes): only a few chunks' trees exist at once, where parse_file holds the whole
+// file's (a 20 MB seed file: 250 MB of trees). The chunks are cut and parsed as parse_file's
+// first try does (lexical cuts, checked by the parse), on up to `threads` threads: helpers
+// started here, and the consumer's own thread while the chunk it waits for is not ready.
+// Helpers stay at most a few chunks ahead of the consumer.
+class ChunkStream {
+ public:
+  // Runs on the thread that parsed a chunk, before the consumer gets it: per-chunk work that
+  // needs no earlier chunk (PL/pgSQL bodies, for instance).
+  using AfterParse = std::function<void(size_t chunk, ParsedFile& part)>;
+
+  // nullptr when parse_file would not cut `file` in at least two chunks of `chunk_bytes`, or
+  // when the file holds a NUL byte (parse_file reports it, with the statement it is in).
+  static std::unique_ptr<ChunkStream> open(const SourceFile& file, unsigned threads,
+                                           size_t chunk_bytes = kParseChunkBytes,
+                                           AfterParse after = {});
+  ~ChunkStream();  // stops and waits for the helpers
+  ChunkStream(const ChunkStream&) = delete;
+  ChunkStream& operator=(const ChunkStream&) = delete;
+
+  size_t chunks() const;
+  // The file's psql meta-commands (blanked for the parser, as parse_file does).
+  const std::vector<MetaCommand>& meta_commands() const;
+
+  enum class Next { Chunk, End, Refused };
+  // The next chunk into `out` (what it held is dropped): its trees and its statements, indexed
+  // from the file's first statement. Refused: the chunk does not parse as cut (a syntax error,
+  // or a cut that is not the end of a statement); the file must then go through parse_file,
+  // which recovers. An exception thrown while parsing is rethrown here.
+  Next next(ParsedFile& out);
+
+  struct State;
+
+ private:
+  explicit ChunkStream(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// A deep copy of `node` whose memory is `arena`'s (packed and unpacked again), for a statement
+// that must outlive its chunk's tree; nullptr when it cannot be copied.
+const PgQuery__Node* copy_node(const PgQuery__Node* node, fastpack::Arena& arena);
 
 // Parse one SQL string (for tests and tools); offsets are relative to `sql`.
 ParsedFile parse_sql(const std::string& sql);

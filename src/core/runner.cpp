@@ -51,6 +51,8 @@ struct Prepared {
   ParsedBodies bodies;             // PL/pgSQL bodies, parsed here on the parsing thread
   PreparedSource source;           // sections and changesets (its bytes are in `run`)
   bool non_transactional = false;  // Flyway: a statement cannot run in a transaction block
+  // Not parsed yet: at least kStreamBytes, it is parsed as it is linted, in its turn.
+  bool stream = false;
   std::string error;
 };
 
@@ -76,7 +78,17 @@ struct Overlay {
   std::string text;
 };
 
-Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay, unsigned jobs) {
+// Parses a prepared file: its statements, its PL/pgSQL bodies, and for Flyway whether it runs
+// in a transaction.
+void parse_prepared(Prepared& p, const PlannedFile& pf, int pg_version, unsigned jobs) {
+  p.parsed = parse_file(*p.run, jobs);  // a large file's chunks on `jobs` threads
+  p.bodies = parse_bodies(*p.run, p.parsed);
+  if (pf.transactions == TransactionRule::FlywayAuto)
+    p.non_transactional = has_non_transactional_statement(*p.run, p.parsed, pg_version);
+}
+
+Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay, unsigned jobs,
+                 size_t stream_bytes) {
   Prepared p;
   std::string bytes, error;
   if (overlay && pf.path == overlay->path) {
@@ -91,10 +103,8 @@ Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay, 
               ? std::make_shared<const SourceFile>(pf.shown, std::move(*p.source.rewritten))
               : p.shown;
   p.source.rewritten.reset();
-  p.parsed = parse_file(*p.run, jobs);  // a large file's chunks on `jobs` threads
-  p.bodies = parse_bodies(*p.run, p.parsed);
-  if (pf.transactions == TransactionRule::FlywayAuto)
-    p.non_transactional = has_non_transactional_statement(*p.run, p.parsed, pg_version);
+  p.stream = p.run->bytes().size() >= stream_bytes;
+  if (!p.stream) parse_prepared(p, pf, pg_version, jobs);
   return p;
 }
 
@@ -103,14 +113,14 @@ Prepared prepare(const PlannedFile& pf, int pg_version, const Overlay* overlay, 
 // in flight, not by the history.
 template <class Next>
 void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file_plans,
-                      const Overlay* overlay, unsigned jobs, Next next) {
+                      const Overlay* overlay, unsigned jobs, size_t stream_bytes, Next next) {
   const std::vector<PlannedFile>& files = plan.files;
   auto pg_version = [&](size_t i) {
     return file_plans[files[i].input].plan->settings().pg_version;
   };
   if (jobs <= 1 || files.size() <= 1) {
     for (size_t i = 0; i < files.size(); ++i)
-      next(i, prepare(files[i], pg_version(i), overlay, jobs));
+      next(i, prepare(files[i], pg_version(i), overlay, jobs, stream_bytes));
     return;
   }
   const size_t window = static_cast<size_t>(jobs) * 4;
@@ -127,7 +137,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed >= files.size()) return;
         i = claimed++;
       }
-      Prepared p = prepare(files[i], pg_version(i), overlay, jobs);
+      Prepared p = prepare(files[i], pg_version(i), overlay, jobs, stream_bytes);
       {
         std::lock_guard lock(mu);
         slots[i] = std::move(p);
@@ -149,7 +159,7 @@ void prepare_in_order(const HistoryPlan& plan, const std::vector<FilePlan>& file
         if (claimed < files.size() && claimed < consumed + window) {
           size_t j = claimed++;
           lock.unlock();
-          Prepared q = prepare(files[j], pg_version(j), overlay, jobs);
+          Prepared q = prepare(files[j], pg_version(j), overlay, jobs, stream_bytes);
           lock.lock();
           slots[j] = std::move(q);
           continue;
@@ -182,7 +192,8 @@ LintSettings file_settings(const LintSettings& run, const PlannedFile& pf, const
       s.assume_in_transaction = true;
       break;
     case TransactionRule::ImplicitMulti:
-      s.assume_in_transaction = p.parsed.statements.size() > 1;
+      // A streamed file is parsed in two chunks at least, so it has several statements.
+      s.assume_in_transaction = p.stream || p.parsed.statements.size() > 1;
       break;
     case TransactionRule::FlywayAuto:
       s.assume_in_transaction = !p.non_transactional;
@@ -199,6 +210,7 @@ struct RunInputs {
   std::vector<FilePlan> file_plans;  // per PlanRequest file (PlannedFile::input)
   std::shared_ptr<const TableStats> stats;
   std::optional<Overlay> overlay;
+  size_t stream_bytes = kStreamBytes;  // CheckOptions::stream_bytes
 };
 
 // Discovery, config per file, change set, history plan and statistics: everything before the
@@ -265,6 +277,7 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
   in.plan = plan_histories(req);
   for (const auto& e : in.plan.errors) err << "migsafe: " << e << "\n";
   if (!in.plan.errors.empty()) return 2;
+  in.stream_bytes = options.stream_bytes;
   if (!options.stats.empty()) {
     std::string bytes, error;
     if (!read_file(options.stats, bytes, error)) {
@@ -281,6 +294,31 @@ int gather(const CheckOptions& options, RunInputs& in, bool& io_error, std::ostr
   return 0;
 }
 
+// A file of at least kStreamBytes, linted as it is parsed (lint_streamed) on the in-order
+// thread with the run's helpers. nullopt when it was not streamed: `working` is then as it was
+// (the parts of the file replayed so far are undone) and the caller parses it whole.
+std::optional<FileResult> lint_large(const RunInputs& in, const PlannedFile& pf, Prepared& p,
+                                     Catalog* working, unsigned jobs, ReplayResult& replay) {
+  const LintPlan& plan = *in.file_plans[pf.input].plan;
+  int pg_version = plan.settings().pg_version;
+  StreamOptions options;
+  options.threads = jobs;
+  // Flyway runs a file in a transaction unless one of its statements refuses it: the stream
+  // assumes the transaction and stops at the first such statement.
+  if (pf.transactions == TransactionRule::FlywayAuto)
+    options.refuse = [pg_version](const SourceFile& file, const ParsedFile& part) {
+      return has_non_transactional_statement(file, part, pg_version);
+    };
+  Catalog before = *working;  // once per streamed file
+  LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
+  auto result = lint_streamed(p.run, plan, s, pf.lint, &replay, options);
+  if (!result) {
+    *working = std::move(before);
+    replay = ReplayResult{};
+  }
+  return result;
+}
+
 // Replays every planned file in order (linting those the plan says to lint, each with its own
 // config's rules) and calls `emit(planned, result, unknown statements, schema after the file)`
 // for each. Each history's catalog is updated in place by the files that commit to it; a down /
@@ -289,7 +327,7 @@ template <class Emit>
 void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
   std::vector<Catalog> state(in.plan.histories);
   prepare_in_order(in.plan, in.file_plans, in.overlay ? &*in.overlay : nullptr, jobs,
-                   [&](size_t i, Prepared p) {
+                   in.stream_bytes, [&](size_t i, Prepared p) {
                      const PlannedFile& pf = in.plan.files[i];
                      const LintPlan& plan = *in.file_plans[pf.input].plan;
                      ReplayResult replay;
@@ -305,8 +343,17 @@ void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
                      // it creates itself).
                      Catalog scratch;
                      Catalog* working = pf.commit ? &state[pf.history] : &scratch;
-                     LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
-                     r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay, &p.bodies);
+                     std::optional<FileResult> streamed;
+                     if (p.stream) {
+                       streamed = lint_large(in, pf, p, working, jobs, replay);
+                       if (!streamed) parse_prepared(p, pf, plan.settings().pg_version, jobs);
+                     }
+                     if (streamed) {
+                       r = std::move(*streamed);
+                     } else {
+                       LintSettings s = file_settings(plan.settings(), pf, p, working, in.stats);
+                       r = lint_parsed(p.run, p.parsed, plan, s, pf.lint, &replay, &p.bodies);
+                     }
                      r.file = p.shown;
                      if (pf.lint) apply_suppressions(r, plan);
                      if (pf.commit) working->settle(pf.fresh ? Origin::ChangeSet : Origin::History);

@@ -33,6 +33,8 @@ struct CheckOptions {
   std::string since;           // --since GIT_REF: lint only what changed since it
   std::vector<std::string> changed;  // --changed FILE...: lint only these
   std::string stats;                 // --stats FILE: production table sizes
+  // A file at least this large is linted as it is parsed (lint_streamed); for tests.
+  size_t stream_bytes = kStreamBytes;
 };
 
 int run_check(const CheckOptions& options, std::ostream& out, std::ostream& err);

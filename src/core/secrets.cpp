@@ -161,6 +161,11 @@ void redact_secrets(const SourceFile& file, const std::vector<Statement>& statem
     auto found = find_secrets(s, file);
     secrets.insert(secrets.end(), found.begin(), found.end());
   }
+  redact_secrets(file, secrets, findings);
+}
+
+void redact_secrets(const SourceFile& file, const std::vector<Secret>& secrets,
+                    std::vector<Finding>& findings) {
   if (secrets.empty()) return;
   auto overlaps = [](Span a, Span b) { return a.begin < b.end && b.begin < a.end; };
   for (Finding& f : findings) {

@@ -33,5 +33,8 @@ std::string mask(std::string_view text, size_t base, const std::vector<Span>& re
 struct Finding;
 void redact_secrets(const SourceFile& file, const std::vector<Statement>& statements,
                     std::vector<Finding>& findings);
+// The same with the statements' secrets found already (find_secrets, in statement order).
+void redact_secrets(const SourceFile& file, const std::vector<Secret>& secrets,
+                    std::vector<Finding>& findings);
 
 }  // namespace migsafe
