@@ -346,7 +346,10 @@ void replay_histories(const RunInputs& in, unsigned jobs, Emit emit) {
                      std::optional<FileResult> streamed;
                      if (p.stream) {
                        streamed = lint_large(in, pf, p, working, jobs, replay);
-                       if (!streamed) parse_prepared(p, pf, plan.settings().pg_version, jobs);
+                       if (!streamed) {
+                         p.stream = false;  // its settings now come from the whole parse
+                         parse_prepared(p, pf, plan.settings().pg_version, jobs);
+                       }
                      }
                      if (streamed) {
                        r = std::move(*streamed);
