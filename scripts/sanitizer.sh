@@ -53,12 +53,14 @@ build() {
   cmake --build "$dir" -j"$jobs"
 }
 
-# The tests' histories are small: also lint a generated corpus on two threads, with a 2 MB file
-# that is parsed in chunks on both (the benchmark's shape, smaller). Exit 1 means findings.
+# The tests' histories are small: also lint a generated corpus on two threads, with a 5 MB file
+# that is linted as it is parsed (lint_streamed: its chunks parsed on a helper thread and the
+# in-order one) after the other files were prepared on both (the benchmark's shape, smaller).
+# Exit 1 means findings.
 two_thread_run() {
   local corpus rc=0
   corpus=$(mktemp -d)
-  build-tsan/gen-corpus "$corpus" 300 2 >/dev/null
+  build-tsan/gen-corpus "$corpus" 300 5 >/dev/null
   build-tsan/migsafe check --format json -j 2 "$corpus" >/dev/null || rc=$?
   rm -rf "$corpus"
   if [[ $rc -gt 1 ]]; then
