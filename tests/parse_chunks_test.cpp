@@ -346,6 +346,34 @@ TEST(StreamedLint, StatementsLookedBackAtOutliveTheirChunk) {
   EXPECT_LE(peak, 3u);
 }
 
+// psql meta-commands (pg_dump writes \restrict and \unrestrict around every dump) are blanked
+// for the parser and reported as parse_file reports them: syntax errors for a framework that
+// sends the file to the server, nothing for psql.
+TEST(StreamedLint, MetaCommandsAreReportedAsInTheWholeFile) {
+  std::string sql = "\\restrict abc123\nCREATE TABLE t (id bigint PRIMARY KEY);\n";
+  for (int i = 0; i < 400; ++i) {
+    sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";
+    if (i == 200) sql += "\\connect other\n";
+  }
+  sql += "\\unrestrict abc123\n";
+  auto file = std::make_shared<const SourceFile>("dump.sql", sql);
+  for (const char* framework : {"flyway", "plain"}) {
+    LintSettings settings;
+    settings.framework = framework;
+    LintPlan plan(settings, RuleSelection{});
+    FileResult whole = lint_parsed(file, parse_file(*file), plan, plan.settings());
+    StreamOptions options;
+    options.chunk_bytes = 1024;
+    auto streamed = lint_streamed(file, plan, plan.settings(), true, nullptr, options);
+    ASSERT_TRUE(streamed.has_value()) << framework;
+    EXPECT_EQ(describe(*streamed), describe(whole)) << framework;
+    std::vector<std::string> rules = rule_ids(whole);
+    EXPECT_EQ(std::count(rules.begin(), rules.end(), "syntax-error"),
+              std::string(framework) == "flyway" ? 3 : 0)
+        << framework;
+  }
+}
+
 TEST(StreamedLint, ARefusedChunkOrTheCallerStopsTheStream) {
   std::string sql;
   for (int i = 0; i < 500; ++i) sql += "INSERT INTO t VALUES (" + std::to_string(i) + ");\n";

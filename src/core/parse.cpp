@@ -471,6 +471,18 @@ std::vector<Span> meta_command_lines(std::string_view text) {
   return out;
 }
 
+// The meta-command at `line` of `text` (which starts at file offset `base`), blanked in
+// `blanked` (a copy of `text`) for the parser; positions stay where they are.
+MetaCommand blank_meta_command(std::string_view text, size_t base, Span line,
+                               std::string& blanked) {
+  size_t word = line.begin + 1;
+  while (word < line.end && !is_sql_space(text[word])) ++word;
+  std::fill(blanked.begin() + static_cast<long>(line.begin),
+            blanked.begin() + static_cast<long>(line.end), ' ');
+  return MetaCommand{Span{base + line.begin, base + line.end},
+                     std::string(text.substr(line.begin, word - line.begin))};
+}
+
 ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = kParseChunkBytes,
                       bool psql = true, unsigned threads = 1) {
   ParsedFile out;
@@ -484,14 +496,7 @@ ParsedFile parse_text(std::string_view text, size_t base, size_t chunk_bytes = k
   if (nul != std::string::npos || !meta.empty()) {
     blanked.assign(text);
     std::replace(blanked.begin(), blanked.end(), '\0', ' ');
-    for (const Span& m : meta) {
-      size_t word = m.begin + 1;
-      while (word < m.end && !is_sql_space(text[word])) ++word;
-      meta_commands.push_back(MetaCommand{Span{base + m.begin, base + m.end},
-                                          std::string(text.substr(m.begin, word - m.begin))});
-      std::fill(blanked.begin() + static_cast<long>(m.begin),
-                blanked.begin() + static_cast<long>(m.end), ' ');
-    }
+    for (const Span& m : meta) meta_commands.push_back(blank_meta_command(text, base, m, blanked));
     text = blanked;
   }
   std::string message;
@@ -607,12 +612,7 @@ std::unique_ptr<ChunkStream> ChunkStream::open(const SourceFile& file, unsigned 
   // The same text parse_text hands the parser: meta-commands blanked, positions unchanged.
   for (const Span& m : meta_command_lines(text)) {
     if (state->blanked.empty()) state->blanked.assign(text);
-    size_t word = m.begin + 1;
-    while (word < m.end && !is_sql_space(text[word])) ++word;
-    state->meta_commands.push_back(MetaCommand{Span{bom + m.begin, bom + m.end},
-                                               std::string(text.substr(m.begin, word - m.begin))});
-    std::fill(state->blanked.begin() + static_cast<long>(m.begin),
-              state->blanked.begin() + static_cast<long>(m.end), ' ');
+    state->meta_commands.push_back(blank_meta_command(text, bom, m, state->blanked));
   }
   state->text = state->blanked.empty() ? text : std::string_view(state->blanked);
   state->base = bom;
