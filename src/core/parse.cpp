@@ -389,51 +389,155 @@ unsigned parse_detail::peak_helper_threads(bool reset) {
   return reset ? helpers_peak.exchange(0) : helpers_peak.load();
 }
 
+// Chunks parsed in order for one consumer (ChunkStream, parse_at_cuts). Chunks are
+// independent: helper threads parse them too, each into its own part (every thread has its own
+// libpg_query memory, released when the thread ends). Helpers come from one budget for the
+// process, `threads - 1`: the run's threads may each be preparing a large file at once, and must
+// not start `threads` helpers each. The consumer's thread parses a chunk itself while the one it
+// needs is not ready. No chunk is claimed more than `window` ahead of the consumer, nor after
+// one was refused (every chunk before it is claimed already).
+struct ChunkStream::State {
+  std::string blanked;  // the file with its meta-commands blanked, when it has any
+  std::string_view text;
+  size_t base = 0;
+  std::vector<size_t> cuts;
+  std::vector<MetaCommand> meta_commands;
+  AfterParse after;
+  size_t window = 2;  // chunks parsed ahead of the consumer, at most
+
+  std::mutex mu;
+  std::condition_variable ready, room;
+  size_t claimed = 0, consumed = 0;
+  size_t statements = 0;  // handed to the consumer so far
+  bool stop = false;
+  std::vector<std::optional<ParsedFile>> parts;  // parsed and not yet taken
+  std::vector<char> refused;
+  std::exception_ptr error;
+  std::vector<std::thread> helpers;
+
+  ~State() {  // stops and waits for the helpers
+    {
+      std::lock_guard lock(mu);
+      stop = true;
+    }
+    room.notify_all();
+    for (std::thread& t : helpers) t.join();
+  }
+
+  size_t chunks() const { return cuts.size() + 1; }
+  bool can_claim() const { return !stop && claimed < chunks() && claimed < consumed + window; }
+
+  // With the fields above set: up to `threads - 1` helpers start parsing.
+  void start(unsigned threads) {
+    parts.resize(chunks());
+    refused.resize(chunks());
+    for (size_t t = 1; t < std::min<size_t>(threads, chunks()); ++t) {
+      if (!take_helper(threads)) break;
+      try {
+        helpers.emplace_back([this] {
+          helper();
+          release_helper();
+        });
+      } catch (const std::system_error&) {
+        release_helper();
+        break;  // no more threads: the ones running share the chunks
+      }
+    }
+  }
+
+  // Parses chunk `k` (claimed by the caller, `mu` not held) and files the result.
+  void parse(size_t k) {
+    ParsedFile part;
+    bool ok = false;
+    std::exception_ptr failed;
+    try {
+      ok = parse_chunk(text, base, cuts, k, part);
+      if (ok && after) after(k, part);
+    } catch (...) {
+      failed = std::current_exception();
+    }
+    {
+      std::lock_guard lock(mu);
+      if (failed && !error) error = failed;
+      refused[k] = !ok || failed;
+      if (refused[k]) stop = true;
+      parts[k] = std::move(part);
+    }
+    ready.notify_all();
+  }
+
+  void helper() {
+    for (;;) {
+      size_t k;
+      {
+        std::unique_lock lock(mu);
+        room.wait(lock, [&] { return stop || claimed >= chunks() || can_claim(); });
+        if (!can_claim()) return;
+        k = claimed++;
+      }
+      parse(k);
+    }
+  }
+
+  Next next(ParsedFile& out) {
+    std::unique_lock lock(mu);
+    size_t k = consumed;
+    if (k >= chunks()) return Next::End;
+    while (!parts[k].has_value()) {
+      if (error) break;
+      if (can_claim()) {  // parse one ahead here rather than wait
+        size_t j = claimed++;
+        lock.unlock();
+        parse(j);
+        lock.lock();
+        continue;
+      }
+      ready.wait(lock);
+    }
+    if (error) {
+      stop = true;
+      std::exception_ptr e = error;
+      lock.unlock();
+      room.notify_all();
+      std::rethrow_exception(e);
+    }
+    if (refused[k]) {
+      stop = true;
+      lock.unlock();
+      room.notify_all();
+      return Next::Refused;
+    }
+    out = std::move(*parts[k]);
+    parts[k].reset();
+    consumed = k + 1;
+    for (Statement& st : out.statements) st.index = statements++;
+    lock.unlock();
+    room.notify_all();
+    return Next::Chunk;
+  }
+};
+
 bool parse_detail::parse_at_cuts(std::string_view text, size_t base,
                                  const std::vector<size_t>& cuts, ParsedFile& out,
                                  unsigned threads) {
-  size_t n = cuts.size() + 1;
-  std::vector<ParsedFile> parts(n);
-  std::atomic<size_t> next{0};
-  std::atomic<bool> refused{false};
-  std::mutex mu;
-  std::exception_ptr error;
-  auto work = [&] {
-    try {
-      for (size_t k; !refused && (k = next++) < n;)
-        if (!parse_chunk(text, base, cuts, k, parts[k])) refused = true;
-    } catch (...) {
-      std::lock_guard lock(mu);
-      if (!error) error = std::current_exception();
-      refused = true;
-    }
-  };
-  // Chunks are independent: helper threads parse them too, each into its own part (every
-  // thread has its own libpg_query memory, released when the thread ends). Helpers come from
-  // one budget for the process, `threads - 1`: the run's threads may each be preparing a large
-  // file at once, and must not start `threads` helpers each.
-  std::vector<std::thread> helpers;
-  for (size_t t = 1; t < std::min<size_t>(threads, n); ++t) {
-    if (!take_helper(threads)) break;
-    try {
-      helpers.emplace_back([&] {
-        work();
-        release_helper();
-      });
-    } catch (const std::system_error&) {
-      release_helper();
-      break;  // no more threads: the ones running share the chunks
+  ChunkStream::State stream;
+  stream.text = text;
+  stream.base = base;
+  stream.cuts = cuts;
+  stream.window = stream.chunks();  // the whole file is kept anyway
+  stream.start(threads);
+  for (ParsedFile part;;) {
+    switch (stream.next(part)) {
+      case ChunkStream::Next::End:
+        return true;
+      case ChunkStream::Next::Refused:
+        return false;
+      case ChunkStream::Next::Chunk:
+        for (ParseTree& tree : part.trees) out.trees.push_back(std::move(tree));
+        out.statements.insert(out.statements.end(), part.statements.begin(), part.statements.end());
+        break;
     }
   }
-  work();
-  for (std::thread& t : helpers) t.join();
-  if (error) std::rethrow_exception(error);
-  if (refused) return false;
-  for (ParsedFile& part : parts) {
-    for (ParseTree& tree : part.trees) out.trees.push_back(std::move(tree));
-    out.statements.insert(out.statements.end(), part.statements.begin(), part.statements.end());
-  }
-  return true;
 }
 
 namespace {
@@ -546,62 +650,6 @@ ParsedFile parse_file(const SourceFile& file, unsigned threads) {
                     /*psql=*/true, threads);
 }
 
-struct ChunkStream::State {
-  std::string blanked;  // the file with its meta-commands blanked, when it has any
-  std::string_view text;
-  size_t base = 0;
-  std::vector<size_t> cuts;
-  std::vector<MetaCommand> meta_commands;
-  AfterParse after;
-  size_t window = 2;  // chunks parsed ahead of the consumer, at most
-
-  std::mutex mu;
-  std::condition_variable ready, room;
-  size_t claimed = 0, consumed = 0;
-  size_t statements = 0;  // handed to the consumer so far
-  bool stop = false;
-  std::vector<std::optional<ParsedFile>> parts;  // parsed and not yet taken
-  std::vector<char> refused;
-  std::exception_ptr error;
-  std::vector<std::thread> helpers;
-
-  size_t chunks() const { return cuts.size() + 1; }
-  bool can_claim() const { return !stop && claimed < chunks() && claimed < consumed + window; }
-
-  // Parses chunk `k` (claimed by the caller, `mu` not held) and files the result.
-  void parse(size_t k) {
-    ParsedFile part;
-    bool ok = false;
-    std::exception_ptr failed;
-    try {
-      ok = parse_chunk(text, base, cuts, k, part);
-      if (ok && after) after(k, part);
-    } catch (...) {
-      failed = std::current_exception();
-    }
-    {
-      std::lock_guard lock(mu);
-      if (failed && !error) error = failed;
-      refused[k] = !ok || failed;
-      parts[k] = std::move(part);
-    }
-    ready.notify_all();
-  }
-
-  void helper() {
-    for (;;) {
-      size_t k;
-      {
-        std::unique_lock lock(mu);
-        room.wait(lock, [&] { return stop || claimed >= chunks() || can_claim(); });
-        if (!can_claim()) return;
-        k = claimed++;
-      }
-      parse(k);
-    }
-  }
-};
-
 std::unique_ptr<ChunkStream> ChunkStream::open(const SourceFile& file, unsigned threads,
                                                size_t chunk_bytes, AfterParse after) {
   size_t bom = file.bom_length();
@@ -620,81 +668,20 @@ std::unique_ptr<ChunkStream> ChunkStream::open(const SourceFile& file, unsigned 
   if (state->cuts.empty()) return nullptr;
   state->after = std::move(after);
   state->window = std::max(2u, 2 * threads);
-  state->parts.resize(state->chunks());
-  state->refused.resize(state->chunks());
-  std::unique_ptr<ChunkStream> stream(new ChunkStream(std::move(state)));
-  State& st = *stream->state_;
-  // Helpers come from parse_at_cuts's budget for the process.
-  for (size_t t = 1; t < std::min<size_t>(threads, st.chunks()); ++t) {
-    if (!take_helper(threads)) break;
-    try {
-      st.helpers.emplace_back([&st] {
-        st.helper();
-        release_helper();
-      });
-    } catch (const std::system_error&) {
-      release_helper();
-      break;
-    }
-  }
-  return stream;
+  state->start(threads);
+  return std::unique_ptr<ChunkStream>(new ChunkStream(std::move(state)));
 }
 
 ChunkStream::ChunkStream(std::unique_ptr<State> state) : state_(std::move(state)) {}
 
-ChunkStream::~ChunkStream() {
-  {
-    std::lock_guard lock(state_->mu);
-    state_->stop = true;
-  }
-  state_->room.notify_all();
-  for (std::thread& t : state_->helpers) t.join();
-}
-
-size_t ChunkStream::chunks() const {
-  return state_->chunks();
-}
+ChunkStream::~ChunkStream() = default;
 
 const std::vector<MetaCommand>& ChunkStream::meta_commands() const {
   return state_->meta_commands;
 }
 
 ChunkStream::Next ChunkStream::next(ParsedFile& out) {
-  State& st = *state_;
-  std::unique_lock lock(st.mu);
-  size_t k = st.consumed;
-  if (k >= st.chunks()) return Next::End;
-  while (!st.parts[k].has_value()) {
-    if (st.error) break;
-    if (st.can_claim()) {  // parse one ahead here rather than wait
-      size_t j = st.claimed++;
-      lock.unlock();
-      st.parse(j);
-      lock.lock();
-      continue;
-    }
-    st.ready.wait(lock);
-  }
-  if (st.error) {
-    st.stop = true;
-    std::exception_ptr e = st.error;
-    lock.unlock();
-    st.room.notify_all();
-    std::rethrow_exception(e);
-  }
-  if (st.refused[k]) {
-    st.stop = true;
-    lock.unlock();
-    st.room.notify_all();
-    return Next::Refused;
-  }
-  out = std::move(*st.parts[k]);
-  st.parts[k].reset();
-  st.consumed = k + 1;
-  for (Statement& s : out.statements) s.index = st.statements++;
-  lock.unlock();
-  st.room.notify_all();
-  return Next::Chunk;
+  return state_->next(out);
 }
 
 const PgQuery__Node* copy_node(const PgQuery__Node* node, fastpack::Arena& arena) {

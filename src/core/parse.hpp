@@ -112,11 +112,10 @@ class ChunkStream {
   static std::unique_ptr<ChunkStream> open(const SourceFile& file, unsigned threads,
                                            size_t chunk_bytes = kParseChunkBytes,
                                            AfterParse after = {});
-  ~ChunkStream();  // stops and waits for the helpers
+  ~ChunkStream();  // stops and waits for the helpers (parse_at_cuts drains one too)
   ChunkStream(const ChunkStream&) = delete;
   ChunkStream& operator=(const ChunkStream&) = delete;
 
-  size_t chunks() const;
   // The file's psql meta-commands (blanked for the parser, as parse_file does).
   const std::vector<MetaCommand>& meta_commands() const;
 
@@ -177,7 +176,7 @@ size_t skip_literal_at(std::string_view text, size_t pos);
 // (not an empty one), each at least `chunk_bytes` after the previous cut (none at the end). A
 // lexical guess: `parse_at_cuts` parses the chunks (on up to `threads` threads, appending to
 // `out` in order) and returns false when a chunk does not parse or its parse did not end a
-// statement at the chunk's final ';'.
+// statement at the chunk's final ';' (`out` may then hold the chunks before it: drop it).
 std::vector<size_t> lexical_cuts(std::string_view text, size_t chunk_bytes);
 bool parse_at_cuts(std::string_view text, size_t base, const std::vector<size_t>& cuts,
                    ParsedFile& out, unsigned threads = 1);
