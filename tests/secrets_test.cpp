@@ -90,7 +90,7 @@ TEST(Secrets, MessagesThatWouldQuoteTheSecretAreScrubbed) {
   leaking.title = "rewrite";
   leaking.edits.push_back(Edit{Span{0, 0}, "-- 'quoted-secret'\n"});
   findings[0].fixes.push_back(leaking);
-  redact_secrets(*file, parsed.statements, findings);
+  redact_secrets(*file, find_secrets(parsed.statements[0], *file), findings);
   EXPECT_EQ(findings[0].message.find("quoted-secret"), std::string::npos) << findings[0].message;
   EXPECT_EQ(findings[0].help.find("quoted-secret"), std::string::npos) << findings[0].help;
   EXPECT_TRUE(findings[0].fixes.empty());

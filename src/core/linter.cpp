@@ -232,11 +232,15 @@ class FileLinter {
 
   void lint_top(const Statement& stmt) {
     host_index_ = stmt.index;
-    if (run_rules_) {
-      std::vector<Secret> found = find_secrets(stmt, *file_);
-      top_secrets_.insert(top_secrets_.end(), found.begin(), found.end());
-    }
+    add_secrets(top_secrets_, stmt);
     lint(stmt);
+  }
+
+  // The secrets of `stmt`, for the redaction at the end (only when rules run).
+  void add_secrets(std::vector<Secret>& into, const Statement& stmt) {
+    if (!run_rules_) return;
+    std::vector<Secret> found = find_secrets(stmt, *file_);
+    into.insert(into.end(), found.begin(), found.end());
   }
 
   void end(size_t statements) {
@@ -466,10 +470,7 @@ class FileLinter {
             // top-level statement that runs the body.
             Statement copy = s;
             copy.index = host_index_;
-            if (run_rules_) {
-              std::vector<Secret> found = find_secrets(copy, *file_);
-              body_secrets_.insert(body_secrets_.end(), found.begin(), found.end());
-            }
+            add_secrets(body_secrets_, copy);
             lint(copy);
           }
           break;

@@ -154,16 +154,6 @@ void scrub(std::string& text, std::string_view secret, std::string_view replacem
 
 }  // namespace
 
-void redact_secrets(const SourceFile& file, const std::vector<Statement>& statements,
-                    std::vector<Finding>& findings) {
-  std::vector<Secret> secrets;
-  for (const Statement& s : statements) {
-    auto found = find_secrets(s, file);
-    secrets.insert(secrets.end(), found.begin(), found.end());
-  }
-  redact_secrets(file, secrets, findings);
-}
-
 void redact_secrets(const SourceFile& file, const std::vector<Secret>& secrets,
                     std::vector<Finding>& findings) {
   if (secrets.empty()) return;

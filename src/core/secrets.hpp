@@ -27,13 +27,11 @@ std::vector<Secret> find_secrets(const Statement& stmt, const SourceFile& file);
 // (one '*' per code point, so columns stay where they were).
 std::string mask(std::string_view text, size_t base, const std::vector<Span>& redacted);
 
-// Removes secrets from findings: attaches to each finding the secret spans its report would
-// show (its statement and the source lines of its span), scrubs any copy of a secret from its
-// message, help and notes, and drops fixes whose text would write the secret out again.
+// Removes `secrets` (what find_secrets found in the file's statements, in order) from
+// findings: attaches to each finding the secret spans its report would show (its statement and
+// the source lines of its span), scrubs any copy of a secret from its message, help and notes,
+// and drops fixes whose text would write the secret out again.
 struct Finding;
-void redact_secrets(const SourceFile& file, const std::vector<Statement>& statements,
-                    std::vector<Finding>& findings);
-// The same with the statements' secrets found already (find_secrets, in statement order).
 void redact_secrets(const SourceFile& file, const std::vector<Secret>& secrets,
                     std::vector<Finding>& findings);
 
