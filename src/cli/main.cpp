@@ -1,5 +1,5 @@
-// CLI11 wiring only: flags -> options -> run -> exit code (0 clean, 1 findings at the fail
-// level, 2 usage or internal error).
+// CLI11 wiring only (and malloc's settings, below): flags -> options -> run -> exit code (0
+// clean, 1 findings at the fail level, 2 usage or internal error).
 #include <malloc.h>
 
 #include <exception>
